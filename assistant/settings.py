@@ -1,0 +1,189 @@
+"""One typed settings tree for the whole application.
+
+Values come from (highest first): explicit constructor arguments, environment variables with the
+``BAIXING_`` prefix (nested fields use ``__``, e.g. ``BAIXING_LLM__MODE=openai``), a ``.env`` file in the
+working directory, then the defaults below. Secrets (API keys) are read from the environment only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+"""The project checkout: shipped data (``corpus/``, ``prompts/``) is found relative to it."""
+
+
+class DatabaseSettings(BaseModel):
+    """Relational storage (SQLAlchemy URL)."""
+
+    url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL, e.g. postgresql+psycopg://user:pw@host/db; default SQLite in the data dir.",
+    )
+    echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
+
+
+class ChromaSettings(BaseModel):
+    """Vector store: embedded Chroma on disk, or a Chroma server reached over HTTP."""
+
+    mode: Literal["embedded", "http"] = Field(default="embedded", description="embedded or http.")
+    path: Path | None = Field(default=None, description="Embedded store folder; default <data_dir>/chroma.")
+    server: str | None = Field(default=None, description="host:port of a Chroma server (mode=http).")
+    collection: str = Field(default="baixing", description="Collection name (one per embedding space).")
+
+    @field_validator("server")
+    @classmethod
+    def _check_server(cls, value: str | None) -> str | None:
+        if value is not None and ":" not in value:
+            raise ValueError("chroma.server must be host:port")
+        return value
+
+    def host_port(self) -> tuple[str, int]:
+        """Split ``server`` into host and port."""
+        if not self.server:
+            raise ValueError("chroma.server is not set")
+        host, _, port = self.server.rpartition(":")
+        return host, int(port)
+
+
+class EmbeddingSettings(BaseModel):
+    """How texts become vectors: offline hashed features, or an OpenAI-compatible endpoint."""
+
+    mode: Literal["offline", "openai"] = Field(default="offline", description="offline or openai.")
+    dims: int = Field(default=512, description="Dimensions of the offline hashed embedding.")
+    base_url: str | None = Field(default=None, description="Embeddings endpoint base URL (mode=openai).")
+    model: str = Field(default="bge-m3", description="Embedding model name (mode=openai).")
+    api_key: SecretStr | None = Field(default=None, description="API key; set via BAIXING_EMBEDDING__API_KEY.")
+    timeout_s: float = Field(default=30.0, description="Request time-out in seconds.")
+    batch_size: int = Field(default=64, description="Texts per embeddings request.")
+
+
+class LLMSettings(BaseModel):
+    """Chat model backend: the offline engine, an OpenAI-compatible endpoint, or a scripted fake."""
+
+    mode: Literal["offline", "openai", "fake"] = Field(default="offline", description="offline, openai or fake.")
+    base_url: str | None = Field(default=None, description="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")
+    model: str = Field(default="qwen2.5-7b-instruct", description="Model name sent to the endpoint.")
+    api_key: SecretStr | None = Field(default=None, description="API key; set via BAIXING_LLM__API_KEY.")
+    timeout_s: float = Field(default=60.0, description="Per-request time-out in seconds.")
+    max_retries: int = Field(default=1, description="Transport retries inside the client (429/5xx).")
+    temperature: float = Field(default=0.2, description="Sampling temperature.")
+    max_tokens: int = Field(default=2048, description="Upper bound of generated tokens per call.")
+
+
+class PromptSettings(BaseModel):
+    """Which version of each prompt is active (``prompts/<task>/<version>.*``)."""
+
+    dir: Path | None = Field(default=None, description="Prompt folder; default <repo>/prompts.")
+    versions: dict[str, str] = Field(default_factory=dict, description="Per-task version, e.g. {'screening': 'v2'}.")
+    default_version: str = Field(default="v1", description="Version used for a task not listed in versions.")
+
+    def version_for(self, task: str) -> str:
+        """Active version of a task's prompt."""
+        return self.versions.get(task, self.default_version)
+
+
+class RetrievalSettings(BaseModel):
+    """Hybrid retrieval knobs."""
+
+    top_k: int = Field(default=10, description="Hits returned by default.")
+    candidates: int = Field(default=50, description="Candidates taken from each retriever before fusion.")
+    rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant.")
+    mode: Literal["bm25", "dense", "hybrid"] = Field(default="hybrid", description="Retriever used by services.")
+
+
+class UISettings(BaseModel):
+    """The Gradio app."""
+
+    host: str = Field(default="127.0.0.1", description="Bind address.")
+    port: int = Field(default=7860, description="Port.")
+    max_upload_mb: int = Field(default=20, description="Largest accepted upload in MiB.")
+    max_text_chars: int = Field(default=20000, description="Longest accepted idea/draft text.")
+
+
+class Settings(BaseSettings):
+    """The root of the settings tree."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BAIXING_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    profile: Literal["default", "test"] = Field(default="default", description="default or test.")
+    data_dir: Path = Field(default=Path("var"), description="Where the database, indexes and exports live.")
+    corpus_dir: Path = Field(default=REPO_ROOT / "corpus", description="Shipped corpus folder.")
+    telemetry: bool = Field(default=False, description="Anonymous usage telemetry of gradio/chroma (off).")
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    prompts: PromptSettings = Field(default_factory=PromptSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+
+    # Derived paths -------------------------------------------------------------------------------
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL in force."""
+        return self.database.url or f"sqlite:///{(self.data_dir / 'baixing.db').resolve()}"
+
+    @property
+    def chroma_path(self) -> Path:
+        """Folder of the embedded Chroma store."""
+        return self.chroma.path or self.data_dir / "chroma"
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder of the BM25 index and its manifest."""
+        return self.data_dir / "index"
+
+    @property
+    def exports_dir(self) -> Path:
+        """Folder for generated files (DOCX, reports)."""
+        return self.data_dir / "exports"
+
+    @property
+    def runs_dir(self) -> Path:
+        """Folder for evaluation run files."""
+        return self.data_dir / "runs"
+
+    @property
+    def prompts_dir(self) -> Path:
+        """Folder of versioned prompt files."""
+        return self.prompts.dir or REPO_ROOT / "prompts"
+
+
+def test_settings(tmp_dir: Path, **overrides: object) -> Settings:
+    """The test profile: every path under ``tmp_dir``, the scripted fake LLM, offline embeddings."""
+    base: dict[str, object] = {
+        "profile": "test",
+        "data_dir": tmp_dir,
+        "llm": LLMSettings(mode="fake"),
+        "embedding": EmbeddingSettings(mode="offline"),
+    }
+    base.update(overrides)
+    return Settings(**base)  # type: ignore[arg-type]
+
+
+test_settings.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+def disable_telemetry() -> None:
+    """Switch off gradio/chroma/HF phone-home before those libraries are imported."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def load_settings() -> Settings:
+    """Settings from the environment (and ``.env``)."""
+    return Settings()
