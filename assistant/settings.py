@@ -74,6 +74,14 @@ class LLMSettings(BaseModel):
     max_retries: int = Field(default=1, description="Transport retries inside the client (429/5xx).")
     temperature: float = Field(default=0.2, description="Sampling temperature.")
     max_tokens: int = Field(default=2048, description="Upper bound of generated tokens per call.")
+    tool_choice: Literal["function", "required", "auto"] = Field(
+        default="function",
+        description="How structured calls force the tool: function (named; vLLM, DeepSeek, Qwen), "
+        "required or auto (servers that reject a named tool_choice).",
+    )
+    stream_usage: bool = Field(
+        default=True, description="Ask for token usage in streams (stream_options.include_usage)."
+    )
 
 
 class PromptSettings(BaseModel):

@@ -1,0 +1,120 @@
+"""Read a user's archive (CSV, XLSX or JSONL) row by row, keeping each row's line number."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import InputError
+from assistant.textinput import decode_bytes
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+FORMATS = ("csv", "xlsx", "jsonl")
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One row of the file: its 1-based line (or spreadsheet row) number and its cells by column name."""
+
+    line: int
+    cells: dict[str, Any]
+    error: str | None = None
+
+
+def detect_format(path: Path, declared: str | None = None) -> str:
+    """The file's format from ``declared`` or its extension."""
+    fmt = (declared or path.suffix.lstrip(".")).lower()
+    if fmt in {"json", "ndjson"}:
+        fmt = "jsonl"
+    if fmt in {"tsv", "txt"}:
+        fmt = "csv"
+    if fmt not in FORMATS:
+        raise InputError(
+            f"不支持的文件格式「{path.suffix or fmt}」，请使用 CSV、XLSX 或 JSONL。", f"format {fmt!r}"
+        )
+    return fmt
+
+
+def read_rows(path: Path, fmt: str | None = None, sheet: str | None = None) -> Iterator[RawRow]:
+    """Yield the rows of an archive file; unreadable rows come back with ``error`` set."""
+    if not path.is_file():
+        raise InputError(f"找不到文件：{path}", "missing file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"文件太大（{size // 1_048_576} MB），请拆分后分批导入。", f"{size} bytes")
+    kind = detect_format(path, fmt)
+    if kind == "xlsx":
+        yield from _read_xlsx(path, sheet)
+        return
+    text = decode_bytes(path.read_bytes(), what=f"文件 {path.name} ")
+    yield from (_read_jsonl(text) if kind == "jsonl" else _read_csv(text))
+
+
+def _read_jsonl(text: str) -> Iterator[RawRow]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield RawRow(number, {}, f"不是有效的 JSON（{exc.msg}，第 {exc.colno} 列）")
+            continue
+        if not isinstance(record, dict):
+            yield RawRow(number, {}, "每行应是一个 JSON 对象（{…}）")
+            continue
+        yield RawRow(number, record)
+
+
+def _read_csv(text: str) -> Iterator[RawRow]:
+    sample = text[:8192]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    header: list[str] | None = None
+    for row in reader:
+        line = reader.line_num
+        if header is None:
+            header = [h.strip() for h in row]
+            if not any(header):
+                raise InputError("CSV 文件第一行应为列名，目前是空的。", "empty header")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            yield RawRow(line, {}, f"列数（{len(row)}）多于表头（{len(header)}），可能有未加引号的逗号")
+            continue
+        yield RawRow(line, {h: v for h, v in zip(header, row, strict=False) if h})
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Iterator[RawRow]:
+    from openpyxl import load_workbook
+
+    if not zipfile.is_zipfile(path):
+        raise InputError(f"文件 {path.name} 不是有效的 Excel（.xlsx）文件。", "not a zip container")
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise InputError(f"Excel 文件 {path.name} 已损坏或无法读取。", repr(exc)) from exc
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise InputError(f"Excel 中没有名为「{sheet}」的工作表。", f"sheets: {workbook.sheetnames}")
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        header: list[str] | None = None
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            cells = ["" if v is None else v for v in values]
+            if header is None:
+                header = [str(h).strip() for h in cells]
+                continue
+            if not any(str(c).strip() for c in cells):
+                continue
+            yield RawRow(number, {h: v for h, v in zip(header, cells, strict=False) if h})
+    finally:
+        workbook.close()

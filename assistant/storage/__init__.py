@@ -1,0 +1,1 @@
+"""Relational storage: engine/session setup, migrations, ORM models, repositories, the document store."""

@@ -1,0 +1,156 @@
+"""Engines, sessions and schema set-up for SQLite and PostgreSQL.
+
+Composition root::
+
+    db = open_database(settings.database_url, echo=settings.database.echo)   # migrates to head
+    with db.session() as session:                                             # one transaction
+        UserRepository(session).create(...)
+    store = SqlDocumentStore(db.sessions)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.storage.errors import DatabaseUnavailableError, UnsupportedDatabaseError
+from assistant.storage.types import json_dumps
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def parse_url(url: str | URL) -> URL:
+    """Parse and check a SQLAlchemy URL (SQLite or PostgreSQL only)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise UnsupportedDatabaseError(cause=f"cannot parse database URL: {exc}") from exc
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise UnsupportedDatabaseError(cause=f"backend {parsed.get_backend_name()!r} is not supported")
+    return parsed
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL with its password masked, for logs and error causes."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy (not pysqlite) decide when transactions begin: see _on_sqlite_begin.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: Any) -> None:
+    # pysqlite would otherwise defer BEGIN until the first INSERT/UPDATE, which breaks transactional
+    # DDL in migrations and SAVEPOINTs.
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """An engine for a SQLite or PostgreSQL URL.
+
+    SQLite: creates the file's folder, turns on WAL, foreign keys and a busy time-out.
+    Statement parameters are never logged (``hide_parameters``): they may hold personal data.
+    """
+    parsed = parse_url(url)
+    options: dict[str, Any] = {"echo": echo, "hide_parameters": True, "json_serializer": json_dumps}
+    if parsed.get_backend_name() == "sqlite":
+        path = _sqlite_file(parsed)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailableError(cause=f"cannot create folder {path.parent}: {exc}") from exc
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True, **options)
+
+
+def make_session_factory(engine: Engine | str | URL, *, echo: bool = False) -> sessionmaker[Session]:
+    """A session factory bound to an engine (or to a new engine for a URL).
+
+    Objects stay readable after commit (``expire_on_commit=False``) so services can return them.
+    """
+    if not isinstance(engine, Engine):
+        engine = make_engine(engine, echo=echo)
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise DatabaseUnavailableError unless a trivial query succeeds."""
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise DatabaseUnavailableError(
+            cause=f"cannot connect to {safe_url(engine.url)}: {type(reason).__name__}: {reason}"
+        ) from exc
+
+
+def init_db(target: str | URL | Engine) -> None:
+    """Create or upgrade the schema to the newest migration (idempotent)."""
+    from assistant.storage.migrate import upgrade_to_head
+
+    engine = target if isinstance(target, Engine) else make_engine(target)
+    try:
+        check_connection(engine)
+        upgrade_to_head(engine)
+    finally:
+        if engine is not target:
+            engine.dispose()
+
+
+@dataclass
+class Database:
+    """An engine and its session factory."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: commits on success, rolls back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
+
+
+def open_database(url: str | URL, *, echo: bool = False, migrate: bool = True) -> Database:
+    """Connect (and by default migrate to head): the one call the composition root needs."""
+    engine = make_engine(url, echo=echo)
+    if migrate:
+        init_db(engine)
+    else:
+        check_connection(engine)
+    return Database(engine=engine, sessions=make_session_factory(engine))
