@@ -71,6 +71,13 @@ class Container:
 
     # Retrieval ------------------------------------------------------------------------------------
     @cached_property
+    def tokenizer(self) -> Any:
+        """jieba with the shipped domain dictionary; its cache lives in the data dir."""
+        from retrieval.tokenizer import ChineseTokenizer
+
+        return ChineseTokenizer(cache_dir=self.settings.data_dir / "cache")
+
+    @cached_property
     def embeddings(self) -> Any:
         """Offline hashed features, or an OpenAI-compatible embeddings endpoint."""
         cfg = self.settings.embedding
@@ -88,7 +95,7 @@ class Container:
             )
         from retrieval.embeddings import HashedEmbeddings
 
-        return HashedEmbeddings(dims=cfg.dims)
+        return HashedEmbeddings(dims=cfg.dims, tokenizer=self.tokenizer)
 
     @cached_property
     def vector_store(self) -> Any:
@@ -108,7 +115,7 @@ class Container:
         """Keeps BM25 and vectors in step with the document store."""
         from retrieval.indexer import Indexer
 
-        return Indexer(self.settings.index_dir, self.vector_store, batch_size=self.settings.embedding.batch_size * 8)
+        return Indexer(self.settings.index_dir, self.vector_store, tokenizer=self.tokenizer)
 
     @cached_property
     def searcher(self) -> Any:
@@ -120,9 +127,11 @@ class Container:
             self.document_store,
             self.settings.index_dir,
             self.vector_store,
+            tokenizer=self.tokenizer,
             mode=cfg.mode,
             candidates=cfg.candidates,
             rrf_k=cfg.rrf_k,
+            dense_weight=cfg.dense_weight,
         )
 
     @cached_property
@@ -137,6 +146,22 @@ class Container:
         store = self.document_store
         return IngestService(store, sync_index=lambda: self.indexer.sync(store, progress=False),
                              record_batch=store.record_batch)
+
+    # LLM layer and audit --------------------------------------------------------------------------
+    @cached_property
+    def audit_log(self) -> Any:
+        """Where every assistant suggestion is recorded."""
+        from assistant.audit import AuditLog
+
+        return AuditLog(self.database)
+
+    @cached_property
+    def llm_runner(self) -> Any:
+        """The one entry point services use for model calls (offline mode: their own engines)."""
+        from assistant.audit import DbCallRecorder
+        from assistant.llm import build_llm_runner
+
+        return build_llm_runner(self.settings, recorder=DbCallRecorder(self.database))
 
     # Index lifecycle ------------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True, force_corpus: bool = False) -> IndexReport:

@@ -101,7 +101,10 @@ class RetrievalSettings(BaseModel):
 
     top_k: int = Field(default=10, description="Hits returned by default.")
     candidates: int = Field(default=50, description="Candidates taken from each retriever before fusion.")
-    rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(default=10, description="Reciprocal-rank-fusion constant (chosen on evals/retrieval).")
+    dense_weight: float | None = Field(
+        default=None, description="Weight of the dense list in the fusion; default 0.5 offline, 1.0 for a model."
+    )
     mode: Literal["bm25", "dense", "hybrid"] = Field(default="hybrid", description="Retriever used by services.")
 
 

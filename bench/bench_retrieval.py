@@ -97,7 +97,7 @@ def main() -> int:
 
     data = args.work / "shipped"
     first_s, first_mb, _ = _cli(data, "index", "--quiet")
-    later_s, later_mb, _ = _cli(data, "index", "--quiet")
+    later_s, _, _ = _cli(data, "index", "--quiet")
     container = Container(Settings(data_dir=data))
     shipped_docs = container.document_store.count()
     queries = _query_texts(args.queries, corpus_dir)

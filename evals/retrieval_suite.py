@@ -16,9 +16,11 @@ CUTOFFS = (1, 5, 10)
 
 
 def score_ranking(ranked: list[str], relevant: set[str]) -> tuple[dict[str, float], str]:
-    """Recall@1/5/10 and reciprocal rank of one ranked id list, with a reason."""
+    """Recall@k (share of the relevant ids in the top k), hit@k (any relevant id in the top k) and
+    reciprocal rank of one ranked id list, with a reason."""
     first = next((rank for rank, doc_id in enumerate(ranked, start=1) if doc_id in relevant), None)
     metrics = {f"recall@{k}": len(relevant & set(ranked[:k])) / len(relevant) for k in CUTOFFS}
+    metrics.update({f"hit@{k}": float(first is not None and first <= k) for k in CUTOFFS})
     metrics["mrr"] = 1.0 / first if first else 0.0
     reason = f"首个相关结果排第 {first} 位" if first else "前 10 条中没有相关结果"
     return metrics, reason

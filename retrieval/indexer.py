@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +30,8 @@ from retrieval.index_files import (
     write_json_atomic,
     write_manifest,
 )
-from retrieval.tokenizer import ChineseTokenizer, default_tokenizer
+from retrieval.parallel import BatchAnalyser
+from retrieval.tokenizer import Analysis, ChineseTokenizer, default_tokenizer
 from retrieval.vector_store import ChromaVectorStore, vector_metadata
 
 
@@ -206,15 +208,28 @@ class Indexer:
     ) -> None:
         """Tokenise, cache terms, and embed + write vectors where needed, batch by batch.
 
-        (Chroma's bindings hold the GIL while writing, so a writer thread would not overlap anything.)
+        Large jobs tokenise in worker processes one batch ahead, while this process writes vectors
+        (Chroma's bindings hold the GIL while writing, so a thread would not overlap anything).
         """
         hashed = isinstance(self.embeddings, HashedEmbeddings)
-        with tqdm(total=len(todo), disable=not progress, desc="indexing", unit="doc") as bar:
-            for start in range(0, len(todo), self.batch_size):
-                ids = todo[start : start + self.batch_size]
+        batches = [list(todo[i : i + self.batch_size]) for i in range(0, len(todo), self.batch_size)]
+        with (
+            tqdm(total=len(todo), disable=not progress, desc="indexing", unit="doc") as bar,
+            BatchAnalyser(self.tokenizer, len(todo)) as analyser,
+        ):
+
+            def start(ids: list[str]) -> tuple[list[Document], Future[list[Analysis]]]:
                 docs = store.get_many(ids)
                 batch = [docs[i] for i in ids if i in docs]
-                analyses = [self.tokenizer.analyse(d.index_text()) for d in batch]
+                return batch, analyser.submit([d.index_text() for d in batch])
+
+            pending = start(batches[0]) if batches else None
+            for number in range(len(batches)):
+                assert pending is not None
+                batch, future = pending
+                # Queue the next batch's tokenising before this batch's vectors are written.
+                pending = start(batches[number + 1]) if number + 1 < len(batches) else None
+                analyses = future.result()
                 cache.put(
                     CachedTokens(d.doc_id, current[d.doc_id], d.kind, d.year, d.region, a.terms)
                     for d, a in zip(batch, analyses, strict=True)
@@ -229,7 +244,7 @@ class Indexer:
                         vectors = embed_texts(self.embeddings, texts, self.embed_batch_size)
                     self._upsert([batch[j] for j in rows], vectors, replace)
                     report.embedded += len(rows)
-                bar.update(len(ids))
+                bar.update(len(batches[number]))
 
     def _upsert(self, docs: list[Document], vectors: np.ndarray, replace: set[str]) -> None:
         """Write vectors; changed ones are deleted first (Chroma's in-place update is far slower than add)."""

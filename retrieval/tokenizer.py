@@ -129,6 +129,10 @@ class ChineseTokenizer:
                 self._jieba = tk
         return self._jieba
 
+    def worker_args(self) -> tuple[Path | None, Path | None, Path, bool]:
+        """Constructor arguments that rebuild this tokenizer in another process."""
+        return self._userdict, self._stopwords_path, self._cache_dir, self._hmm
+
     def warm_up(self) -> None:
         """Load the dictionaries now instead of on first use."""
         self._tokenizer()

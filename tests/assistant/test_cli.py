@@ -97,11 +97,8 @@ def test_eval_retrieval_saves_a_run(
     cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     dataset = tmp_path / "mini.jsonl"
-    dataset.write_text(
-        json.dumps({"id": "s1", "query": "百姓提案的标准格式是什么", "relevant": ["nonexistent-doc"]}, ensure_ascii=False)
-        + "\n",
-        encoding="utf-8",
-    )
+    case = {"id": "s1", "query": "百姓提案的标准格式是什么", "relevant": ["nonexistent-doc"]}
+    dataset.write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
     code, out, _ = _run(capsys, "eval", "retrieval", "--dataset", str(dataset), "--modes", "bm25", "hybrid")
     assert code == 0 and "mini/hybrid" in out
     saved = next((cli_env / "runs").glob("retrieval-*.json"))

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+
+from tests.fixtures.chroma_server import running_chroma_server
 
 from retrieval.documents import MemoryDocumentStore, SearchFilters
 from retrieval.embeddings import HashedEmbeddings
@@ -23,52 +17,10 @@ from retrieval.vector_store import ChromaVectorStore, make_chroma_client, vector
 pytestmark = pytest.mark.chroma_server
 
 
-def _chroma_cli() -> str | None:
-    local = Path(sys.executable).parent / "chroma"
-    return str(local) if local.exists() else shutil.which("chroma")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    cli = _chroma_cli()
-    if cli is None:
-        pytest.skip("the `chroma` CLI (shipped in the chromadb wheel) is not installed")
-    port = _free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    log = (data / "server.log").open("wb")
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    proc = subprocess.Popen(
-        [cli, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                make_chroma_client(host="127.0.0.1", port=port).heartbeat()
-                break
-            except Exception:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"chroma server did not come up:\n{(data / 'server.log').read_text(errors='replace')}")
-                time.sleep(0.3)
-        yield "127.0.0.1", port
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-        log.close()
+    with running_chroma_server(tmp_path_factory.mktemp("chroma-server")) as address:
+        yield address
 
 
 def test_upsert_query_delete_over_http(chroma_server: tuple[str, int], docs, embeddings: HashedEmbeddings) -> None:

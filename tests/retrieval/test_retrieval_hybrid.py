@@ -127,3 +127,30 @@ def test_weighted_fusion_and_default_dense_weight(store: MemoryDocumentStore, ve
     fused = reciprocal_rank_fusion([["a", "b"], ["b", "a"]], k=60, weights=(1.0, 0.5))
     assert [d for d, _ in fused] == ["a", "b"]
     assert dict(fused)["a"] == pytest.approx(1 / 61 + 0.5 / 62)
+
+
+def test_snippet_window_matches_brute_force() -> None:
+    """The sliding-window choice equals checking every window directly."""
+    import random
+    import re
+
+    from retrieval.snippets import best_window_start
+
+    rng = random.Random(3)
+    vocab = ["电梯", "加装", "老旧小区", "河涌", "公交", "噪音", "停车"]
+    for _ in range(200):
+        text = "".join(rng.choice([*vocab, "的", "在", "了", "居民", "问题", "，"]) for _ in range(rng.randint(5, 120)))
+        terms = rng.sample(vocab, rng.randint(1, 4))
+        matches = list(re.finditer("|".join(sorted(terms, key=len, reverse=True)), text))
+        if not matches:
+            continue
+        chars = rng.choice([10, 20, 40])
+        lead = chars // 8
+        best, best_score = 0, -1.0
+        for anchor in matches:
+            start = max(anchor.start() - lead, 0)
+            seen = {m.group(0) for m in matches if m.start() >= start and m.end() <= start + chars}
+            score = sum(len(t) for t in seen) + 0.001 * (len(text) - start)
+            if score > best_score:
+                best, best_score = start, score
+        assert best_window_start(matches, len(text), chars) == best

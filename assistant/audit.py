@@ -1,0 +1,92 @@
+"""Audit trail wiring: model-call records and assistant suggestions go to the database."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from assistant.llm.calls import LLMCallRecord
+
+log = logging.getLogger("baixing.audit")
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+class DbCallRecorder:
+    """A CallRecorder writing each model request's metadata to the ``llm_calls`` table."""
+
+    def __init__(self, database: Any) -> None:
+        self._database = database
+
+    def record(self, call: LLMCallRecord) -> None:
+        from assistant.storage.repositories import AuditRepository
+
+        try:
+            with self._database.session() as session:
+                AuditRepository(session).record_llm_call(
+                    task=call.task,
+                    backend=call.backend,
+                    request_digest=_digest(call.task, call.started_at.isoformat(), str(call.attempt)),
+                    ok=call.ok,
+                    model=call.model,
+                    prompt_version=call.prompt_version,
+                    attempt=call.attempt,
+                    error_kind=call.error_code,
+                    latency_ms=call.latency_ms,
+                    tokens_in=call.tokens_in,
+                    tokens_out=call.tokens_out,
+                )
+        except Exception:  # the audit log must never break a user's request
+            log.warning("could not record an LLM call", exc_info=True)
+
+
+class AuditLog:
+    """Records every suggestion the assistant shows (backend, model, prompt version, time, output)."""
+
+    def __init__(self, database: Any) -> None:
+        self._database = database
+
+    def suggestion(
+        self,
+        *,
+        entity_type: str,
+        entity_id: int | str,
+        action: str,
+        input_text: str,
+        output: dict[str, Any],
+        backend: str,
+        model: str | None = None,
+        prompt_version: str | None = None,
+        latency_ms: int | None = None,
+        tokens_in: int | None = None,
+        tokens_out: int | None = None,
+        fallback: bool = False,
+        error: str | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        """Store one suggestion; only a digest of the input text is kept."""
+        from assistant.storage.repositories import AuditRepository
+
+        try:
+            with self._database.session() as session:
+                AuditRepository(session).record(
+                    entity_type=entity_type,
+                    entity_id=entity_id,
+                    action=action,
+                    backend=backend,
+                    input_digest=_digest(input_text),
+                    output=output,
+                    model=model,
+                    prompt_version=prompt_version,
+                    latency_ms=latency_ms,
+                    tokens_in=tokens_in,
+                    tokens_out=tokens_out,
+                    fallback=fallback,
+                    error=error,
+                    user_id=user_id,
+                )
+        except Exception:
+            log.warning("could not record a suggestion in the audit log", exc_info=True)
