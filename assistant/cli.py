@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from assistant.errors import BaixingError
+from assistant.screening.cli import register as register_screen
 from assistant.settings import disable_telemetry
 
 Handler = Callable[[argparse.Namespace], int]
+SUITES = ("retrieval", "screening")
 
 
 def _container(args: argparse.Namespace) -> Any:
@@ -193,10 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_similar)
 
     p = sub.add_parser("eval", help="运行评测套件并保存运行记录")
-    p.add_argument("suite", choices=["retrieval"], help="评测套件")
+    p.add_argument("suite", choices=list(SUITES), help="评测套件")
     p.add_argument("--dataset", help="自带数据集（JSONL，每行含 id）")
     p.add_argument("--modes", nargs="+", default=None, help="检索方式（默认 bm25 dense hybrid）")
     p.set_defaults(handler=cmd_eval)
+
+    register_screen(sub)
     return parser
 
 

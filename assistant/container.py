@@ -163,6 +163,14 @@ class Container:
 
         return build_llm_runner(self.settings, recorder=DbCallRecorder(self.database))
 
+    # Services ------------------------------------------------------------------------------------
+    @cached_property
+    def screening_service(self) -> Any:
+        """Scope screening: the offline engine always, the LLM when configured; each screening audited."""
+        from assistant.screening import audit_log_sink, build_screening_service
+
+        return build_screening_service(self.settings, runner=self.llm_runner, recorder=audit_log_sink(self.audit_log))
+
     # Index lifecycle ------------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True, force_corpus: bool = False) -> IndexReport:
         """Load the shipped corpus when it changed (or was never loaded) and sync the index; cheap when current."""

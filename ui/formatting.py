@@ -17,7 +17,7 @@ def escape_md(text: str) -> str:
 
 def _snippet(snippet: str) -> str:
     """Escape a snippet and render its 【matched terms】 in bold."""
-    escaped = escape_md(snippet)
+    escaped = escape_md(snippet.replace("】【", ""))
     return escaped.replace("【", "**").replace("】", "**")
 
 

@@ -9,7 +9,8 @@ import gradio as gr
 from assistant.errors import BaixingError
 from ui.formatting import hits_markdown
 
-KIND_CHOICES = [("往期留言", "item"), ("往期提案", "proposal"), ("政策条文", "policy")]
+ANY_YEAR = "不限"
+YEAR_CHOICES = [ANY_YEAR, *[str(year) for year in range(2026, 2009, -1)]]
 
 
 def build_search_page(container: Any) -> None:
@@ -25,8 +26,8 @@ def build_search_page(container: Any) -> None:
             elem_id="search-text",
         )
     with gr.Row():
-        year_from = gr.Number(label="起始年份（可选）", precision=0, value=None, elem_id="search-year-from")
-        year_to = gr.Number(label="截止年份（可选）", precision=0, value=None, elem_id="search-year-to")
+        year_from = gr.Dropdown(YEAR_CHOICES, value=ANY_YEAR, label="往期留言起始年份", elem_id="search-year-from")
+        year_to = gr.Dropdown(YEAR_CHOICES, value=ANY_YEAR, label="往期留言截止年份", elem_id="search-year-to")
         button = gr.Button("查找相似内容", variant="primary", elem_id="search-button")
     status = gr.Markdown(elem_id="search-status")
     with gr.Row():
@@ -37,12 +38,12 @@ def build_search_page(container: Any) -> None:
             gr.Markdown("### 相关政策条文")
             policies_md = gr.Markdown(elem_id="search-policies")
 
-    def run(text: str, y_from: float | None, y_to: float | None) -> tuple[str, str, str]:
+    def run(text: str, y_from: str, y_to: str) -> tuple[str, str, str]:
         try:
             result = service.similar_for_idea(
                 text,
-                year_from=int(y_from) if y_from else None,
-                year_to=int(y_to) if y_to else None,
+                year_from=int(y_from) if y_from and y_from != ANY_YEAR else None,
+                year_to=int(y_to) if y_to and y_to != ANY_YEAR else None,
             )
         except BaixingError as exc:
             return f"⚠️ {exc.user_message}", "", ""

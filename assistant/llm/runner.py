@@ -18,6 +18,7 @@ import openai
 from langchain_core.exceptions import OutputParserException
 from pydantic import ValidationError
 
+from assistant.llm.breaker import CircuitBreaker
 from assistant.llm.calls import CallRecorder, LLMCallRecord, log_call
 from assistant.llm.errors import CatalogueViolation, LLMOutputInvalid, LLMUnavailable, PromptVariableError
 from assistant.llm.guard import GUARD_TASK, check_catalogue, delimit, describe_validation_error
@@ -45,6 +46,7 @@ _FALLBACK_MESSAGES = {
     "empty_output": "大模型没有返回内容，已改用离线规则生成结果。",
     "fake_exhausted": "测试用模拟模型没有预设回复，已改用离线规则生成结果。",
     "unexpected": "调用大模型时发生意外错误，已改用离线规则生成结果。",
+    "circuit_open": "大模型服务连续出错，暂停调用一段时间，已改用离线规则生成结果。",
 }
 _RETRYABLE = frozenset({"invalid_output", "catalogue"})
 
@@ -156,11 +158,13 @@ class LLMRunner:
         *,
         recorder: CallRecorder | None = None,
         max_attempts: int = 2,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.backend = backend
         self.prompts = prompts
         self.recorder = recorder
         self.max_attempts = max(1, max_attempts)
+        self.breaker = breaker or CircuitBreaker()
 
     @property
     def mode(self) -> str:
@@ -224,7 +228,10 @@ class LLMRunner:
         usage, latency, calls = Usage(), 0, 0
         conversation = list(messages)
         code, cause = "unexpected", ""
-        for attempt in range(1, self.max_attempts + 1):
+        attempts = self.max_attempts if self.breaker.allow() else 0
+        if not attempts:
+            code, cause = "circuit_open", "skipped: the endpoint failed repeatedly (circuit breaker open)"
+        for attempt in range(1, attempts + 1):
             request = masker.mask_messages(conversation)
             start = time.perf_counter()
             calls += 1
@@ -238,6 +245,7 @@ class LLMRunner:
                 spent = getattr(exc, "usage", None) or Usage()
                 usage += spent
                 code, cause = classify_error(exc)
+                self.breaker.record(code)
                 self._record(
                     task, template.version, "structured", attempt, False, spent, elapsed, code, cause
                 )
@@ -249,6 +257,7 @@ class LLMRunner:
             elapsed = _ms(start)
             latency += elapsed
             usage += reply.usage
+            self.breaker.record(None)
             self._record(task, template.version, "structured", attempt, True, reply.usage, elapsed)
             return LLMResult(
                 value=masker.unmask(reply.parsed),
@@ -398,6 +407,14 @@ class LLMStream:
         usage = Usage()
         emitted = False
         start = time.perf_counter()
+        if not runner.breaker.allow():
+            text = self._offline()
+            reason = runner._fallback_reason(task, "circuit_open", "skipped: circuit breaker open")
+            self._result = LLMResult(
+                value=text, backend=FALLBACK, model=backend.model, fallback=reason, **self._base()
+            )
+            yield text
+            return
         chunks = backend.stream(request)
         try:
             for chunk in chunks:
@@ -414,6 +431,7 @@ class LLMStream:
         except Exception as exc:
             elapsed = _ms(start)
             code, cause = classify_error(exc)
+            runner.breaker.record(code)
             if emitted:
                 cause = f"{cause} (after {sum(map(len, parts))} streamed characters; partial text discarded)"
             runner._record(task, version, "stream", 1, False, usage, elapsed, code, cause)
@@ -438,6 +456,7 @@ class LLMStream:
                 close()
         tail = unmasker.flush()
         elapsed = _ms(start)
+        runner.breaker.record(None)
         runner._record(task, version, "stream", 1, True, usage, elapsed)
         self._result = LLMResult(
             value=masker.unmask_text("".join(parts)),

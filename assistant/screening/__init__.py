@@ -7,7 +7,7 @@ audit of both verdicts in :class:`ScreeningService`; build it with :func:`build_
 from assistant.screening.engine import OfflineScreener
 from assistant.screening.factory import build_screening_service
 from assistant.screening.models import LLMScreening, Redirect, ScreeningOutcome, ScreeningVerdict
-from assistant.screening.service import ScreeningService
+from assistant.screening.service import ScreeningService, audit_log_sink
 
 __all__ = [
     "LLMScreening",
@@ -16,5 +16,6 @@ __all__ = [
     "ScreeningOutcome",
     "ScreeningService",
     "ScreeningVerdict",
+    "audit_log_sink",
     "build_screening_service",
 ]

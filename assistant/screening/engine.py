@@ -3,9 +3,10 @@
 Rules on top of the classifier (parameters chosen on the dev split, stored with the model):
 
 1. Out of scope when P(out) ≥ threshold.
-2. Mixed texts: a grievance that also proposes something general (a suggestion sentence with a generality
-   word such as 全市/制度/统一/出台, see :func:`cues.general_suggestions`) stays in scope with a warning and
-   a reframing hint, unless a decisive legal cue is present or P(out) ≥ ``mixed_max_p``.
+2. Mixed texts (a personal story or dispute plus a general suggestion, see :func:`cues.general_suggestions`)
+   that the classifier keeps in scope get a warning and a reframing hint. Optionally (``mixed_override``) a
+   general suggestion also keeps a text in scope against the classifier while P(out) < ``mixed_max_p`` and no
+   decisive legal cue is present; the shipped model has this off because it lowered dev recall.
 3. Category: argmax of log P(category) + cue_weight × cue score; a decisive cue (explicit 行政诉讼 or 行政复议
    wording, a court case number) fixes the category.
 """
@@ -26,13 +27,16 @@ from assistant.screening.cues import Cue
 from assistant.screening.models import ScreeningVerdict
 from assistant.screening.reframe import Reframer
 
+MIN_CHARS = 6
+"""Texts with fewer letters/digits/characters than this are refused as too short to judge."""
+_WORD_CHARS = re.compile(r"[^\W_]")
 MAX_SCREEN_CHARS = 4000
 """Longer texts are screened on their first 4,000 characters."""
 MIXED_CONFIDENCE = 0.6
 """Confidence reported for a mixed text kept in scope against the classifier's lean."""
 WARN_P_OUT = 0.2
-"""An in-scope text with a general suggestion gets the mixed warning when P(out) is at least this (or when a
-personal stake and a category cue are visible)."""
+"""An in-scope text with a general suggestion gets the mixed warning when P(out) is at least this, or when a
+first-person story, a personal stake or a category cue appears outside the suggestion sentences."""
 MAX_EVIDENCE = 6
 _NARRATIVE = re.compile(r"[我俺咱](?!们?(?:建议|觉得|认为|希望|想建议|提议))|本人")
 """First-person narrative (not "我建议/我觉得"): outside a suggestion sentence it marks a personal story."""
@@ -127,6 +131,10 @@ class OfflineScreener:
         """The verdict for one text."""
         if not text or not text.strip():
             raise InputError("请先输入要筛查的内容。", "empty text")
+        if len(_WORD_CHARS.findall(text)) < MIN_CHARS:
+            raise InputError(
+                f"内容太短，无法判断。请至少用一两句话（{MIN_CHARS} 个字以上）说明您发现的问题和想法。", "too short"
+            )
         analysis = self.analyse(text)
         in_scope, category, confidence, mixed = self.decide(analysis)
         catalogue = self.catalogue

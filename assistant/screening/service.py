@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
@@ -14,7 +15,8 @@ from assistant.textinput import clean_text
 logger = logging.getLogger("assistant.screening")
 
 TASK = "screening"
-AuditSink = Callable[[dict[str, Any]], None]
+AuditSink = Callable[[str, dict[str, Any]], None]
+"""Called with the screened text (to digest, never to store) and the audit record (no text, no PII)."""
 
 
 class StructuredRunner(Protocol):
@@ -30,8 +32,8 @@ class ScreeningService:
     """Screens citizen texts for the 百姓提案 scope.
 
     ``runner`` is the app's LLM runner (``None`` or offline mode: the offline engine answers alone).
-    ``recorder`` receives one audit record per screened text: LLM call metadata plus the shown and the
-    offline verdict (no citizen text, no personal data).
+    ``recorder`` receives, per screened text, the text and an audit record: LLM call metadata plus the shown
+    and the offline verdict (the record holds no citizen text; see :func:`audit_log_sink`).
     """
 
     def __init__(
@@ -51,20 +53,34 @@ class ScreeningService:
         """True when a model backend (not the offline engine) is configured."""
         return self.runner is not None and self.runner.mode != OFFLINE
 
-    def screen(self, text: str, known_names: Sequence[str] = (), *, offline_only: bool = False) -> ScreeningOutcome:
-        """Screen one text; raises :class:`InputError` for empty, binary or over-long input."""
+    def screen(
+        self,
+        text: str,
+        known_names: Sequence[str] = (),
+        *,
+        offline_only: bool = False,
+        audit: bool = True,
+        entity_id: str | None = None,
+    ) -> ScreeningOutcome:
+        """Screen one text; raises :class:`InputError` for empty, binary, too short or over-long input.
+
+        ``entity_id`` (e.g. the idea's id) is passed to the audit record; ``audit=False`` skips the record.
+        """
         text = clean_text(text, self.max_chars, "要筛查的内容")
         offline_verdict = self.offline.screen(text)
         if offline_only or not self.llm_enabled:
             outcome = ScreeningOutcome(verdict=offline_verdict, offline_verdict=offline_verdict)
         else:
             outcome = self._with_llm(text, offline_verdict, known_names)
-        self._audit(outcome)
+        if audit:
+            self._audit(text, outcome, entity_id)
         return outcome
 
-    def screen_many(self, texts: Iterable[str], *, offline_only: bool = False) -> list[ScreeningOutcome]:
+    def screen_many(
+        self, texts: Iterable[str], *, offline_only: bool = False, audit: bool = True
+    ) -> list[ScreeningOutcome]:
         """Screen many texts in order (offline this is fast: thousands per second)."""
-        return [self.screen(t, offline_only=offline_only) for t in texts]
+        return [self.screen(t, offline_only=offline_only, audit=audit) for t in texts]
 
     # LLM path ---------------------------------------------------------------------------------------
     def _with_llm(self, text: str, offline_verdict: ScreeningVerdict, known_names: Sequence[str]) -> ScreeningOutcome:
@@ -125,20 +141,46 @@ class ScreeningService:
         )
 
     # audit ------------------------------------------------------------------------------------------
-    def _audit(self, outcome: ScreeningOutcome) -> None:
+    def _audit(self, text: str, outcome: ScreeningOutcome, entity_id: str | None) -> None:
         if self.recorder is None:
             return
         record = {
             "task": TASK,
+            "entity_id": entity_id,
             "llm": outcome.llm_audit,
             "verdict": outcome.verdict.audit_summary(),
             "offline_verdict": outcome.offline_verdict.audit_summary(),
             "agrees": outcome.agrees,
         }
         try:
-            self.recorder(record)
+            self.recorder(text, record)
         except Exception:  # a broken audit sink must not break the answer
             logger.exception("screening audit sink failed")
+
+
+def audit_log_sink(audit_log: Any) -> AuditSink:
+    """Adapter to :class:`assistant.audit.AuditLog`: one ``screen`` suggestion per text (text kept as a digest)."""
+
+    def sink(text: str, record: dict[str, Any]) -> None:
+        llm = record.get("llm") or {}
+        verdict = record["verdict"]
+        audit_log.suggestion(
+            entity_type="screening",
+            entity_id=record.get("entity_id") or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+            action="screen",
+            input_text=text,
+            output={k: record[k] for k in ("verdict", "offline_verdict", "agrees")},
+            backend=verdict["backend"],
+            model=verdict["model"],
+            prompt_version=verdict["prompt_version"],
+            latency_ms=llm.get("latency_ms"),
+            tokens_in=llm.get("tokens_in"),
+            tokens_out=llm.get("tokens_out"),
+            fallback=bool(llm.get("fallback_code")),
+            error=llm.get("fallback_cause"),
+        )
+
+    return sink
 
 
 def _as_llm_answer(verdict: ScreeningVerdict) -> LLMScreening:

@@ -1,11 +1,16 @@
-"""Train the screening model on the train split and choose its parameters on the dev split.
+"""Train the screening model on the train split; choose its decision parameters on the dev split.
 
     uv run python -m assistant.screening.train            # writes assistant/screening/data/model.json.gz
 
-Never reads the test split. Selection on dev, in this order: the stage-1 regularisation and cue scale (best
-balanced accuracy at the threshold chosen below), the threshold (the highest out-of-scope recall whose
-in-scope false-reject rate stays ≤ 5 %, ties to the larger threshold), the mixed-text cap, then the stage-2
-regularisation and the cue weight for categories (best category accuracy among caught out-of-scope texts).
+Never reads the test split (it refuses a file named ``test``). Steps:
+
+1. 5-fold cross-validation on **train** picks the cue scale and the regularisation of both stages (stage 1: best
+   balanced accuracy at a threshold with false-reject ≤ 5 %; stage 2: best category accuracy on the
+   out-of-scope examples).
+2. Both stages are fitted on the whole train split.
+3. On **dev**: the threshold (highest out-of-scope recall with false-reject ≤ 5 %, ties to the larger
+   threshold), then the mixed-text cap and the cue weight for categories (best balanced accuracy, then
+   category accuracy among caught out-of-scope texts).
 """
 
 from __future__ import annotations
@@ -108,8 +113,8 @@ def choose_threshold(screener: OfflineScreener, analyses: Sequence[Analysis], ex
     for t in THRESHOLDS:
         screener.params = replace(screener.params, threshold=t)
         s = score(screener, analyses, examples)
-        key = (s.false_reject <= MAX_FALSE_REJECT, s.oos_recall if s.false_reject <= MAX_FALSE_REJECT else -s.false_reject,
-               s.accuracy, t)
+        ok = s.false_reject <= MAX_FALSE_REJECT
+        key = (ok, s.oos_recall if ok else -s.false_reject, s.accuracy, t)
         if best is None or key > best[0]:
             best = (key, t)
     assert best is not None
@@ -162,8 +167,9 @@ def cross_validate(examples: Sequence[Example], grid: Grid, verbose: bool = True
             for c in grid.c_categories:
                 classes, coef2, intercept2 = fit_category(x_fit, fit_set, c)
                 scores = x_held[oos] @ coef2.T + intercept2
+                best_rows = scores.argmax(axis=1)
                 right[c] += sum(
-                    classes[int(j)] == examples[held[k]].category for k, j in zip(oos, scores.argmax(axis=1), strict=True)
+                    classes[int(j)] == examples[held[k]].category for k, j in zip(oos, best_rows, strict=True)
                 )
         n_oos = int(out.sum())
         scope_scores = {c: _scope_objective(p_out[c], out) for c in grid.c_scopes}

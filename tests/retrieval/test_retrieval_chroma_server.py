@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-
-from tests.fixtures.chroma_server import running_chroma_server
 
 from retrieval.documents import MemoryDocumentStore, SearchFilters
 from retrieval.embeddings import HashedEmbeddings
 from retrieval.hybrid import Searcher
 from retrieval.indexer import Indexer
 from retrieval.vector_store import ChromaVectorStore, make_chroma_client, vector_metadata
+from tests.fixtures.chroma_server import running_chroma_server
 
 pytestmark = pytest.mark.chroma_server
 
