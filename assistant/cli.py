@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from assistant.cultivation.cli import register as register_cultivation
 from assistant.errors import BaixingError
 from assistant.screening.cli import register as register_screen
 from assistant.settings import disable_telemetry
 
 Handler = Callable[[argparse.Namespace], int]
-SUITES = ("retrieval", "screening")
+SUITES = ("retrieval", "screening", "drafting")
 
 
 def _container(args: argparse.Namespace) -> Any:
@@ -201,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_eval)
 
     register_screen(sub)
+    register_cultivation(sub)
     return parser
 
 

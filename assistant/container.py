@@ -171,6 +171,16 @@ class Container:
 
         return build_screening_service(self.settings, runner=self.llm_runner, recorder=audit_log_sink(self.audit_log))
 
+    @cached_property
+    def cultivation_service(self) -> Any:
+        """Standard-format drafts, guided questions, stored sessions."""
+        from assistant.cultivation.factory import build_cultivation_service
+
+        self.ensure_index(progress=False)
+        return build_cultivation_service(
+            self.settings, searcher=self.search_service, runner=self.llm_runner, sessions=self.database.session
+        )
+
     # Index lifecycle ------------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True, force_corpus: bool = False) -> IndexReport:
         """Load the shipped corpus when it changed (or was never loaded) and sync the index; cheap when current."""

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
+from evals.drafting_suite import run_drafting
 from evals.harness import Run, new_run, save_run
 from evals.retrieval_suite import run_retrieval
 from evals.screening_suite import run_screening
 
-SUITES = ("retrieval", "screening")
+SUITES = ("retrieval", "screening", "drafting")
 
 
 def run_suite(container: Any, suite: str, dataset: str | None = None, modes: list[str] | None = None) -> Run:
@@ -20,6 +21,8 @@ def run_suite(container: Any, suite: str, dataset: str | None = None, modes: lis
     path = Path(dataset) if dataset else None
     if suite == "screening":
         cases, config = run_screening(container.screening_service, path)
+    elif suite == "drafting":
+        cases, config = run_drafting(container.cultivation_service, path)
     else:
         container.ensure_index(progress=False)
         cases, config = run_retrieval(container.searcher, path, modes)

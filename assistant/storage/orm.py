@@ -259,7 +259,12 @@ class Draft(Base):
 
 
 class DraftVersion(Base):
-    """One immutable version of a draft in the standard proposal format."""
+    """One immutable version of a draft in the standard proposal format.
+
+    ``session_state`` is the cultivation session as of this version (round, answers, questions, notes, …;
+    see ``assistant.cultivation.models.StoredSession``), NULL for versions not made by a session.
+    ``change_note`` is a human-readable note only.
+    """
 
     __tablename__ = "draft_versions"
     __table_args__ = (UniqueConstraint("draft_id", "version_no"),)
@@ -273,9 +278,11 @@ class DraftVersion(Base):
     proposer_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
     proposer_sector: Mapped[str | None] = mapped_column(String(100), nullable=True)
     proposer_contact: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    proposer_address: Mapped[str | None] = mapped_column(String(300), nullable=True)
     remarks: Mapped[str | None] = mapped_column(Text, nullable=True)
     sources: Mapped[list[Any]] = mapped_column(JSONDoc(), default=list, nullable=False)
     violations: Mapped[list[Any]] = mapped_column(JSONDoc(), default=list, nullable=False)
+    session_state: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc(), nullable=True)
     author_id: Mapped[int | None] = _user_fk()
     audit_id: Mapped[int | None] = _audit_fk()
     change_note: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -105,3 +105,63 @@ def test_eval_retrieval_saves_a_run(
     run = json.loads(saved.read_text(encoding="utf-8"))
     assert {c["group"] for c in run["cases"]} == {"mini/bm25", "mini/hybrid"}
     assert run["aggregates"]["mini/hybrid"]["mrr"] == 0.0, "an unknown relevant id can never be found"
+
+
+def test_draft_save_then_export_docx_and_markdown(
+    cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    from docx import Document
+
+    from assistant.settings import load_settings
+    from assistant.storage.db import open_database
+    from assistant.storage.repositories import DraftRepository
+
+    idea = "我们小区是老旧小区，没有电梯，住六楼的老人家上下楼太难了，能不能政府出钱统一加装电梯？"
+    code, out, err = _run(
+        capsys, "draft", idea, "--save", "--offline", "--no-search", "--json",
+        "--name", "张三", "--address", "天河区某路1号", "--member", "某委员",
+        "--answer", "affected=楼里住着二十多户老人",
+    )
+    assert code == 0
+    reported = re.search(r"草稿编号 (\d+)，第 (\d+) 轮", err)
+    assert reported is not None and reported.group(2) == "2"  # round 1 plus the answer
+    draft_id = int(reported.group(1))
+    printed = json.loads(out)
+    title = printed["title"]
+    assert title.startswith("关于") and title.endswith("的“百姓提案”")
+
+    db = open_database(load_settings().database_url)  # the database the CLI used (under BAIXING_DATA_DIR)
+    try:
+        with db.session() as s:
+            stored = DraftRepository(s).latest_version(draft_id)
+            assert stored is not None and stored.version_no == 2 and stored.title == title
+            assert stored.proposer_address == "天河区某路1号" and stored.session_state["round"] == 2
+    finally:
+        db.dispose()
+
+    docx_path, md_path = tmp_path / "out" / "草稿.docx", tmp_path / "草稿.md"
+    docx_path.parent.mkdir()
+    code, out, _ = _run(capsys, "export", str(draft_id), "--format", "docx", "--output", str(docx_path))
+    assert code == 0 and str(docx_path) in out
+    document = Document(str(docx_path))
+    table = document.tables[0]
+    labels = [row.cells[0].text for row in table.rows]
+    assert labels == ["提出者：", "联系电话：", "标题", "情况分析（500字以内）", "具体建议（1000字以内）",
+                      "备注：如由市政协委员或参加单位代为提交的，请填写相关信息"]
+    assert [table.rows[0].cells[2].text, table.rows[1].cells[2].text] == ["职业：", "联系地址："]
+    assert table.rows[0].cells[1].text == "张三" and table.rows[1].cells[3].text == "天河区某路1号"
+    assert table.rows[2].cells[1].text == title
+    assert "张三" in table.rows[5].cells[1].text and "某委员" in table.rows[5].cells[1].text
+    assert document.paragraphs[0].text == "“百姓提案”"
+
+    code, out, _ = _run(capsys, "export", str(draft_id), "--format", "md", "--output", str(md_path))
+    assert code == 0
+    markdown = md_path.read_text(encoding="utf-8")
+    assert title in markdown and "情况分析（500字以内）" in markdown and "具体建议（1000字以内）" in markdown
+    code, out, _ = _run(capsys, "export", str(draft_id), "--format", "md", "--output", "-")
+    assert code == 0 and out.strip() == markdown.strip()
+
+    code, _, err = _run(capsys, "export", str(draft_id + 1000), "--format", "md")
+    assert code == 2 and "错误" in err

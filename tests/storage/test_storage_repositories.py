@@ -195,7 +195,9 @@ def test_draft_versions_increment_and_keep_attribution(db: Database) -> None:
             suggestions=["一、加快建设", "二、完善标识"],
             proposer_name="委员甲",
             proposer_sector="妇联界",
+            proposer_address="越秀区某路2号",
             sources=[{"doc_id": "law:x#第三条", "citation": "《某条例》第三条"}],
+            session_state={"round": 1, "answers": {"affected": "约30名职工"}},
             author_id=member.id,
             change_note="初稿",
         )
@@ -217,6 +219,10 @@ def test_draft_versions_increment_and_keep_attribution(db: Database) -> None:
         assert v1.analysis == ["现状：母婴室不足", "问题：分布不均"]
         assert v1.sources == [{"doc_id": "law:x#第三条", "citation": "《某条例》第三条"}]
         assert (v1.proposer_sector, v1.change_note, v1.violations) == ("妇联界", "初稿", [])
+        assert v1.proposer_address == "越秀区某路2号"
+        assert v1.session_state == {"round": 1, "answers": {"affected": "约30名职工"}}
+        v2 = drafts.get_version(draft_id, 2)
+        assert v2 is not None and v2.session_state is None and v2.proposer_address is None
         assert [i.citizen_name for i in drafts.credited_ideas(draft_id)] == ["市民甲", "市民乙"]
         assert [d.id for d in drafts.for_idea(ids[1])] == [draft_id]
         drafts.set_status(draft_id, DraftStatus.POLISHING)

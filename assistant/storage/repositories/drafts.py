@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select, update
@@ -57,14 +57,19 @@ class DraftRepository:
         proposer_name: str | None = None,
         proposer_sector: str | None = None,
         proposer_contact: str | None = None,
+        proposer_address: str | None = None,
         remarks: str | None = None,
         sources: Sequence[Any] = (),
         violations: Sequence[Any] = (),
+        session_state: Mapping[str, Any] | None = None,
         author_id: int | None = None,
         audit_id: int | None = None,
         change_note: str | None = None,
     ) -> DraftVersion:
-        """Append version ``current_version + 1`` (numbered atomically, so concurrent editors never clash)."""
+        """Append version ``current_version + 1`` (numbered atomically, so concurrent editors never clash).
+
+        ``session_state`` is the cultivation session as of this version (JSON), ``change_note`` a human note.
+        """
         now = utcnow()
         version_no = self.session.execute(
             update(Draft)
@@ -84,9 +89,11 @@ class DraftRepository:
             proposer_name=proposer_name,
             proposer_sector=proposer_sector,
             proposer_contact=proposer_contact,
+            proposer_address=proposer_address,
             remarks=remarks,
             sources=list(sources),
             violations=list(violations),
+            session_state=dict(session_state) if session_state is not None else None,
             author_id=author_id,
             audit_id=audit_id,
             change_note=change_note,

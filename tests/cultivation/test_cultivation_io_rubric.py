@@ -1,0 +1,78 @@
+"""DOCX round-trip and malformed input, Markdown, rubric perturbations, polishing edits."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.cultivation.docx_io import export_docx, export_markdown, import_docx
+from assistant.cultivation.engine import OfflineDrafter
+from assistant.cultivation.models import Attribution, Proposer
+from assistant.cultivation.polish import Polisher
+from assistant.cultivation.rubric import QualityRubric
+from assistant.errors import InputError
+from evals.drafting_suite import PERTURBATIONS, perturb
+
+IDEAS = [
+    "学校门口放学时候电动车乱停，小孩子过马路很危险，建议设置接送区，增派交警疏导。",
+    "我们小区是九十年代的老房子，七层没有电梯，老人家上下楼太难了，希望给老旧小区加装电梯多一些补贴。",
+    "下大雨就水浸街，车都开不过去，因为排水管道老化，建议改造老旧排水管网。",
+]
+FIELDS = {"title", "analysis", "suggestions", "proposer", "remarks"}
+
+
+@pytest.fixture(scope="module")
+def drafts():
+    citizen = Proposer(name="张三", occupation="退休教师", phone="13800138000", address="天河区某路1号")
+    drafter = OfflineDrafter()
+    return [drafter.draft(i, proposer=citizen, attribution=Attribution(citizen=citizen, member="某委员"))
+            for i in IDEAS]
+
+
+def test_docx_round_trip_gives_the_same_fields(drafts) -> None:
+    for draft in drafts:
+        back = import_docx(export_docx(draft))
+        assert back.model_dump(include=FIELDS) == draft.model_dump(include=FIELDS)
+        assert "张三" in back.remarks and "某委员" in back.remarks  # 群众署名 travels with the file
+
+
+@pytest.mark.parametrize("data", [b"", b"not a zip file", b"PK\x03\x04broken"])
+def test_malformed_docx_is_an_input_error(data: bytes) -> None:
+    with pytest.raises(InputError) as info:
+        import_docx(data)
+    assert "文件" in info.value.user_message
+
+
+def test_markdown_has_every_section(drafts) -> None:
+    text = export_markdown(drafts[0])
+    for label in ("提出者", "联系电话", "情况分析（500字以内）", "具体建议（1000字以内）", "备注"):
+        assert label in text
+    assert "1. " in text
+
+
+def test_rubric_ranks_every_perturbation_lower(drafts) -> None:
+    rubric = QualityRubric()
+    for n, draft in enumerate(drafts):
+        base = rubric.score(draft).total
+        other = drafts[(n + 1) % len(drafts)]
+        for kind in PERTURBATIONS:
+            assert rubric.score(perturb(draft, kind, other)).total < base, kind
+
+
+def test_rubric_has_five_dimensions_with_reasons(drafts) -> None:
+    report = QualityRubric().score(drafts[0])
+    assert [d.name for d in report.dimensions] == ["选题聚焦", "情况准确", "分析深入", "建议具体可行", "格式规范"]
+    assert all(1 <= d.score <= 5 and d.reason for d in report.dimensions)
+    assert report.total == sum(d.score for d in report.dimensions)
+
+
+def test_polish_edits_can_be_accepted_or_rejected(drafts) -> None:
+    suggestions = ["1. 能不能搞个接送区啊！！", "建议市教育局公布接送区设置标准。"]
+    draft = drafts[0].model_copy(update={"suggestions": suggestions})
+    polisher = Polisher()
+    edits = polisher.suggest(draft)
+    assert [e.id for e in edits] == ["suggestions-1"]
+    assert edits[0].diff.startswith("---") and "+建议" in edits[0].diff
+    assert polisher.apply(draft, edits, accepted=[]).suggestions[0] == "能不能搞个接送区啊！！"
+    accepted = polisher.apply(draft, edits)
+    assert accepted.suggestions[0].startswith("建议") and "搞" not in accepted.suggestions[0]
+    assert accepted.attribution == draft.attribution and accepted.proposer == draft.proposer
