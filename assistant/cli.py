@@ -11,11 +11,12 @@ from typing import Any, TextIO
 
 from assistant.cultivation.cli import register as register_cultivation
 from assistant.errors import BaixingError
+from assistant.routing.cli import register as register_route
 from assistant.screening.cli import register as register_screen
 from assistant.settings import disable_telemetry
 
 Handler = Callable[[argparse.Namespace], int]
-SUITES = ("retrieval", "screening", "drafting")
+SUITES = ("retrieval", "screening", "domain", "routing", "drafting")
 
 
 def _container(args: argparse.Namespace) -> Any:
@@ -202,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_eval)
 
     register_screen(sub)
+    register_route(sub)
     register_cultivation(sub)
     return parser
 

@@ -172,6 +172,13 @@ class Container:
         return build_screening_service(self.settings, runner=self.llm_runner, recorder=audit_log_sink(self.audit_log))
 
     @cached_property
+    def routing_service(self) -> Any:
+        """Domain, handling units, committee and channel suggestions for staff."""
+        from assistant.routing import audit_log_sink, build_routing_service
+
+        return build_routing_service(self.settings, runner=self.llm_runner, recorder=audit_log_sink(self.audit_log))
+
+    @cached_property
     def cultivation_service(self) -> Any:
         """Standard-format drafts, guided questions, stored sessions."""
         from assistant.cultivation.factory import build_cultivation_service

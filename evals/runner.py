@@ -9,9 +9,10 @@ from assistant.errors import InputError
 from evals.drafting_suite import run_drafting
 from evals.harness import Run, new_run, save_run
 from evals.retrieval_suite import run_retrieval
+from evals.routing_suite import run_domain, run_routing
 from evals.screening_suite import run_screening
 
-SUITES = ("retrieval", "screening", "drafting")
+SUITES = ("retrieval", "screening", "domain", "routing", "drafting")
 
 
 def run_suite(container: Any, suite: str, dataset: str | None = None, modes: list[str] | None = None) -> Run:
@@ -21,6 +22,9 @@ def run_suite(container: Any, suite: str, dataset: str | None = None, modes: lis
     path = Path(dataset) if dataset else None
     if suite == "screening":
         cases, config = run_screening(container.screening_service, path)
+    elif suite in ("domain", "routing"):
+        run = run_domain if suite == "domain" else run_routing
+        cases, config = run(container.routing_service, path)
     elif suite == "drafting":
         cases, config = run_drafting(container.cultivation_service, path)
     else:

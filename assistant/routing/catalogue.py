@@ -1,0 +1,151 @@
+"""The editable catalogues: handling units, CPPCC special committees and the scheme's three channels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.errors import ConfigError
+
+CATALOGUE_DIR = Path(__file__).resolve().parents[2] / "corpus" / "catalogues"
+DOMAINS = (
+    "城乡建设", "党务政务", "国土资源", "环境保护", "纪检监察", "交通运输", "经济管理", "科技与信息产业",
+    "民政", "农村农业", "商贸旅游", "卫生计生", "政法", "教育文体", "劳动和社会保障",
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One handling unit (承办单位)."""
+
+    name: str
+    short: str
+    aliases: tuple[str, ...]
+    functions: str
+    keywords: tuple[str, ...]
+    domains: tuple[str, ...]
+    kind: str
+    source: str
+
+    def profile(self) -> str:
+        """Text the idea is matched against: functions, keywords (twice) and names."""
+        kw = " ".join(self.keywords)
+        return f"{self.short} {self.functions} {kw} {kw}"
+
+    def prompt_line(self) -> str:
+        """One line for the LLM prompt."""
+        return f"{self.name}（{self.short}）：{self.functions}"
+
+
+@dataclass(frozen=True)
+class Committee:
+    """One CPPCC special committee and its counterpart areas."""
+
+    name: str
+    areas: str
+    domains: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One of the scheme's three channels."""
+
+    name: str
+    what: str
+    reason: str
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the router needs from the YAML files."""
+
+    units: tuple[Unit, ...]
+    committees: tuple[Committee, ...]
+    default_committee: str
+    channels: tuple[Channel, ...]
+    default_channel: str
+    channel_clause: str
+    templates: dict[str, str]
+
+    def unit(self, name: str) -> Unit | None:
+        """The unit with this official name (or short name)."""
+        for unit in self.units:
+            if name in (unit.name, unit.short):
+                return unit
+        return None
+
+    def unit_names(self) -> list[str]:
+        """Official names, in file order."""
+        return [u.name for u in self.units]
+
+    def alias_pattern(self) -> tuple[re.Pattern[str], dict[str, int]]:
+        """A regex matching any name or alias (longest first) and the map alias → unit index."""
+        table: dict[str, int] = {}
+        for i, unit in enumerate(self.units):
+            for alias in (unit.name, unit.short, *unit.aliases):
+                table.setdefault(alias, i)
+                if alias.startswith(("广州市", "市")):
+                    table.setdefault(alias.removeprefix("广州").removeprefix("市"), i)
+        names = sorted(table, key=len, reverse=True)
+        return re.compile("|".join(re.escape(n) for n in names)), table
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in (value or []))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"分办目录文件无法读取：{path.name}", str(exc)) from exc
+    if not isinstance(doc, dict):
+        raise ConfigError(f"分办目录文件格式不对：{path.name}", "not a mapping")
+    return doc
+
+
+def load_catalogue(directory: Path | None = None) -> Catalogue:
+    """Read ``units.yaml``, ``committees.yaml`` and ``routing_channels.yaml``; checks names and domains."""
+    directory = directory or CATALOGUE_DIR
+    try:
+        units = tuple(
+            Unit(
+                name=str(u["name"]), short=str(u.get("short") or u["name"]), aliases=_tuple(u.get("aliases")),
+                functions="".join(str(u["functions"]).split()), keywords=_tuple(u.get("keywords")),
+                domains=_tuple(u.get("domains")), kind=str(u.get("kind", "")), source=str(u.get("source", "")),
+            )
+            for u in _read(directory / "units.yaml")["units"]
+        )
+        cdoc = _read(directory / "committees.yaml")
+        committees = tuple(
+            Committee(str(c["name"]), str(c.get("areas", "")), _tuple(c.get("domains")), _tuple(c.get("keywords")))
+            for c in cdoc["committees"]
+        )
+        hdoc = _read(directory / "routing_channels.yaml")
+        channels = tuple(
+            Channel(str(c["name"]), str(c["what"]), str(c["reason"]), _tuple(c.get("cues"))) for c in hdoc["channels"]
+        )
+    except (KeyError, TypeError) as exc:
+        raise ConfigError("分办目录缺少必填字段（name、functions 等），请检查 YAML 文件。", repr(exc)) from exc
+    names = [u.name for u in units]
+    if len(set(names)) != len(names):
+        raise ConfigError("承办单位目录中有重复的单位名称。", "duplicate unit name")
+    used = {d for u in units for d in u.domains} | {d for c in committees for d in c.domains}
+    bad = sorted(used - set(DOMAINS))
+    if bad:
+        raise ConfigError(f"目录中的领域不是一级分类：{'、'.join(bad)}", "unknown domain")
+    return Catalogue(
+        units=units,
+        committees=committees,
+        default_committee=str(cdoc.get("default", committees[0].name)),
+        channels=channels,
+        default_channel=str(hdoc.get("default", channels[0].name)),
+        channel_clause=str(hdoc.get("clause", "")),
+        templates={str(k): str(v) for k, v in (hdoc.get("templates") or {}).items()},
+    )

@@ -1,0 +1,147 @@
+"""Routing suites: ``domain`` (first-level class of labelled messages) and ``routing`` (units for written ideas).
+
+``run_domain(service, dataset)``: by default the titles' ``test`` split and the ``processed_test*`` texts
+(reporting only — nothing was trained or tuned on them); per case ``accuracy`` (0/1); ``config["summary"]`` has
+accuracy, macro-F1 and per-class precision/recall/F1 per group. A custom dataset is JSONL with ``id``, ``text``,
+``label``.
+
+``run_routing(service, dataset)``: by default ``evals/routing/dev.jsonl`` and ``test.jsonl``; per case
+``top1``, ``top3`` (an acceptable unit among the suggestions), ``domain`` (domain right), ``abstain``, and
+``answered_top1`` (top-1 right, only for cases the router did not abstain on). The past items the ideas were
+written from are hidden from the similar-item votes.
+
+    uv run python -m evals.routing_suite domain
+    uv run python -m evals.routing_suite routing
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from evals.harness import CaseResult, load_dataset, new_run, save_run
+
+ROOT = Path(__file__).resolve().parents[1]
+ROUTING_DIR = ROOT / "evals" / "routing"
+ROUTING_SETS = {"dev": ROUTING_DIR / "dev.jsonl", "test": ROUTING_DIR / "test.jsonl"}
+CORPUS = ROOT / "corpus" / "data"
+
+
+def _rows(name: str) -> list[dict[str, Any]]:
+    with gzip.open(CORPUS / f"{name}.jsonl.gz", "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def domain_sets() -> dict[str, list[dict[str, Any]]]:
+    """The reporting sets: titles test split and processed_test* texts."""
+    titles = [{"id": r["id"], "text": r["title"], "label": r["label"]}
+              for r in _rows("labelled_titles") if r["split"] == "test"]
+    texts = [{"id": r["id"], "text": r["text"], "label": r["label"]}
+             for r in _rows("labelled_texts") if r["split"] == "test"]
+    return {"titles-test": titles, "texts-test": texts}
+
+
+def class_report(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1 over the gold classes and per-class precision/recall/F1."""
+    classes = sorted(set(gold))
+    per: dict[str, dict[str, float]] = {}
+    for c in classes:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == c and p != c)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[c] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "n": tp + fn}
+    accuracy = sum(1 for g, p in zip(gold, pred, strict=True) if g == p) / max(len(gold), 1)
+    macro = sum(v["f1"] for v in per.values()) / max(len(per), 1)
+    return {"accuracy": round(accuracy, 4), "macro_f1": round(macro, 4), "per_class": per}
+
+
+def run_domain(service: Any, dataset: Path | None = None) -> tuple[list[CaseResult], dict[str, Any]]:
+    """Classify every case; cases grouped by set name."""
+    model = service.offline.domain_model
+    sets = {dataset.stem: load_dataset(dataset)} if dataset else domain_sets()
+    cases: list[CaseResult] = []
+    summary: dict[str, Any] = {}
+    for name, rows in sets.items():
+        gold, pred = [], []
+        for row in rows:
+            start = time.perf_counter()
+            label = model.predict(row["text"]).label
+            ms = (time.perf_counter() - start) * 1000
+            gold.append(row["label"])
+            pred.append(label)
+            ok = label == row["label"]
+            cases.append(CaseResult(
+                case_id=str(row["id"]), group=name, metrics={"accuracy": float(ok)}, latency_ms=ms,
+                reason=f"正确：{label}" if ok else f"应为{row['label']}，判为{label}",
+                details={"gold": row["label"], "predicted": label},
+            ))
+        summary[name] = class_report(gold, pred)
+    return cases, {"suite": "domain", "summary": summary, "model": model.info}
+
+
+def run_routing(service: Any, dataset: Path | None = None) -> tuple[list[CaseResult], dict[str, Any]]:
+    """Route every idea offline (no audit); cases grouped by split name."""
+    sets = {dataset.stem: dataset} if dataset else ROUTING_SETS
+    loaded = {name: load_dataset(path) for name, path in sets.items()}
+    router = service.offline
+    original = router.items
+    sources = {c["source"].split()[-1] for rows in loaded.values() for c in rows if "item-" in c.get("source", "")}
+    if original is not None and hasattr(original, "without"):
+        router.items = original.without(sources)
+    cases: list[CaseResult] = []
+    try:
+        for name, rows in loaded.items():
+            for row in rows:
+                start = time.perf_counter()
+                decision = service.route(row["text"], offline_only=True, audit=False).decision
+                ms = (time.perf_counter() - start) * 1000
+                names = [u.name for u in decision.units]
+                ok = set(row["acceptable_units"])
+                metrics = {
+                    "top1": float(bool(names) and names[0] in ok),
+                    "top3": float(any(n in ok for n in names[:3])),
+                    "domain": float(decision.domain == row.get("domain")),
+                    "abstain": float(decision.abstain),
+                }
+                if not decision.abstain:
+                    metrics["answered_top1"] = metrics["top1"]
+                reason = ("主办正确" if metrics["top1"] else "前三含可接受单位" if metrics["top3"] else "未命中") + \
+                    f"：建议 {'、'.join(names)}；可接受 {'、'.join(row['acceptable_units'])}"
+                cases.append(CaseResult(case_id=str(row["id"]), group=name, metrics=metrics, reason=reason,
+                                        latency_ms=ms, details={"predicted": names, "domain": decision.domain}))
+    finally:
+        router.items = original
+    return cases, {"suite": "routing", "router": router.config.__dict__}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Routing eval suites (offline)")
+    parser.add_argument("suite", choices=["domain", "routing"])
+    parser.add_argument("--dataset", type=Path)
+    parser.add_argument("--save", type=Path, help="folder to save the run in")
+    args = parser.parse_args(argv)
+    from assistant.routing.engine import OfflineRouter
+    from assistant.routing.service import RoutingService
+
+    service = RoutingService(OfflineRouter.load(with_items=args.suite == "routing"))
+    runner = run_domain if args.suite == "domain" else run_routing
+    cases, config = runner(service, args.dataset)
+    run = new_run(args.suite, config, cases)
+    print(run.markdown_table())
+    if "summary" in config:
+        print(json.dumps(config["summary"], ensure_ascii=False, indent=1))
+    if args.save:
+        print(save_run(run, args.save))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
