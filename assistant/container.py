@@ -179,6 +179,13 @@ class Container:
         return build_routing_service(self.settings, runner=self.llm_runner, recorder=audit_log_sink(self.audit_log))
 
     @cached_property
+    def review_service(self) -> Any:
+        """Screening + routing of one idea in a single model call (the citizen flow's first step)."""
+        from assistant.review import IdeaReviewService
+
+        return IdeaReviewService(self.screening_service, self.routing_service, self.llm_runner)
+
+    @cached_property
     def cultivation_service(self) -> Any:
         """Standard-format drafts, guided questions, stored sessions."""
         from assistant.cultivation.factory import build_cultivation_service

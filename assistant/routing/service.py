@@ -73,33 +73,56 @@ class RoutingService:
 
     def _with_llm(self, text: str, offline_decision: RoutingDecision) -> RoutingOutcome:
         assert self.runner is not None
-        cat = self.offline.catalogue
-        names = self.candidates(text, offline_decision)
+        variables, catalogues = self.llm_request(text, offline_decision)
         result = self.runner.run_structured(
             TASK,
             LLMRouting,
             offline=lambda: _as_llm_answer(offline_decision),
-            variables={
-                "units": "\n".join(cat.unit(n).prompt_line() for n in names if cat.unit(n)),  # type: ignore[union-attr]
-                "domains": "、".join(DOMAINS),
-                "committees": "\n".join(f"{c.name}：{c.areas}" for c in cat.committees),
-                "channels": "\n".join(f"{c.name}：{c.what}" for c in cat.channels),
-            },
+            variables=variables,
             untrusted={"text": text},
-            catalogues={
-                "units.unit": names,
-                "domain": DOMAINS,
-                "committee": [c.name for c in cat.committees],
-                "channel": [c.name for c in cat.channels],
-            },
+            catalogues=catalogues,
         )
+        return self.outcome_from(result, result.value, offline_decision)
+
+    def llm_request(
+        self, text: str, offline_decision: RoutingDecision
+    ) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """Prompt variables (candidate units, domains, committees, channels) and catalogue constraints."""
+        cat = self.offline.catalogue
+        names = self.candidates(text, offline_decision)
+        variables = {
+            "units": "\n".join(cat.unit(n).prompt_line() for n in names if cat.unit(n)),  # type: ignore[union-attr]
+            "domains": "、".join(DOMAINS),
+            "committees": "\n".join(f"{c.name}：{c.areas}" for c in cat.committees),
+            "channels": "\n".join(f"{c.name}：{c.what}" for c in cat.channels),
+        }
+        catalogues = {
+            "units.unit": names,
+            "domain": list(DOMAINS),
+            "committee": [c.name for c in cat.committees],
+            "channel": [c.name for c in cat.channels],
+        }
+        return variables, catalogues
+
+    def offline_answer(self, decision: RoutingDecision) -> LLMRouting:
+        """An offline decision in the model's answer schema."""
+        return _as_llm_answer(decision)
+
+    def outcome_from(
+        self, result: LLMResult[Any], answer: LLMRouting | None, offline_decision: RoutingDecision
+    ) -> RoutingOutcome:
+        """The outcome of a model call (or its fallback), with the offline decision kept beside it."""
         meta = {"backend": result.backend, "model": result.model, "prompt_version": result.prompt_version}
-        if result.is_fallback or result.backend in (OFFLINE, FALLBACK):
+        if answer is None or result.is_fallback or result.backend in (OFFLINE, FALLBACK):
             fallback = result.fallback.message if result.fallback else None
             decision = offline_decision.model_copy(update={**meta, "fallback": fallback})
         else:
-            decision = self._from_llm(result.value, offline_decision, meta)
+            decision = self._from_llm(answer, offline_decision, meta)
         return RoutingOutcome(decision=decision, offline_decision=offline_decision, llm_audit=result.audit())
+
+    def record(self, text: str, outcome: RoutingOutcome, entity_id: str | None = None) -> None:
+        """Write the audit record of one routing."""
+        self._audit(text, outcome, entity_id)
 
     def _from_llm(self, answer: LLMRouting, offline: RoutingDecision, meta: dict[str, Any]) -> RoutingDecision:
         offline_scores = {u.name: u for u in offline.units}

@@ -85,16 +85,31 @@ class ScreeningService:
     # LLM path ---------------------------------------------------------------------------------------
     def _with_llm(self, text: str, offline_verdict: ScreeningVerdict, known_names: Sequence[str]) -> ScreeningOutcome:
         assert self.runner is not None
-        catalogue = self.offline.catalogue
+        variables, catalogues = self.llm_request()
         result = self.runner.run_structured(
             TASK,
             LLMScreening,
             offline=lambda: _as_llm_answer(offline_verdict),
-            variables={"channels": catalogue.prompt_lines()},
+            variables=variables,
             untrusted={"text": text},
-            catalogues={"channel": catalogue.names()},
+            catalogues=catalogues,
             known_names=list(known_names),
         )
+        return self.outcome_from(result, result.value, text, offline_verdict)
+
+    def llm_request(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """Prompt variables (the channel catalogue) and catalogue constraints of a screening answer."""
+        catalogue = self.offline.catalogue
+        return {"channels": catalogue.prompt_lines()}, {"channel": list(catalogue.names())}
+
+    def offline_answer(self, verdict: ScreeningVerdict) -> LLMScreening:
+        """An offline verdict in the model's answer schema."""
+        return _as_llm_answer(verdict)
+
+    def outcome_from(
+        self, result: LLMResult[Any], answer: LLMScreening, text: str, offline_verdict: ScreeningVerdict
+    ) -> ScreeningOutcome:
+        """The outcome of a model call (or its fallback), with the offline verdict kept beside it."""
         if result.is_fallback or result.backend in (OFFLINE, FALLBACK):
             verdict = offline_verdict.model_copy(
                 update={
@@ -105,8 +120,12 @@ class ScreeningService:
                 }
             )
         else:
-            verdict = self._from_llm(result.value, text, offline_verdict, result)
+            verdict = self._from_llm(answer, text, offline_verdict, result)
         return ScreeningOutcome(verdict=verdict, offline_verdict=offline_verdict, llm_audit=result.audit())
+
+    def record(self, text: str, outcome: ScreeningOutcome, entity_id: str | None = None) -> None:
+        """Write the audit record of one screening."""
+        self._audit(text, outcome, entity_id)
 
     def _from_llm(
         self, answer: LLMScreening, text: str, offline_verdict: ScreeningVerdict, result: LLMResult[Any]
