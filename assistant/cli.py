@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from assistant.batch import run_jsonl_batch
 from assistant.cultivation.cli import register as register_cultivation
 from assistant.errors import BaixingError
 from assistant.routing.cli import register as register_route
@@ -75,26 +76,6 @@ def _filters(args: argparse.Namespace) -> Any:
     )
 
 
-def _jsonl_requests(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-    """Yield (line number, request, error) for each non-blank line of a JSONL stream."""
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            request = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, None, f"第 {number} 行不是有效的 JSON：{exc.msg}"
-            continue
-        if not isinstance(request, dict) or not isinstance(request.get("text"), str):
-            yield number, None, f"第 {number} 行应为 {{\"id\": …, \"text\": \"…\"}}"
-            continue
-        yield number, request, None
-
-
-def _emit(record: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
 def cmd_similar(args: argparse.Namespace) -> int:
     """Similar past items, proposals and policy articles for a text (or a JSONL batch on stdin)."""
     container = _container(args)
@@ -102,22 +83,13 @@ def cmd_similar(args: argparse.Namespace) -> int:
     searcher = container.search_service
     filters = _filters(args)
     if args.jsonl:
-        for number, request, error in _jsonl_requests(sys.stdin):
-            if request is None:
-                _emit({"id": None, "line": number, "error": error})
-                continue
-            try:
-                hits = searcher.search(request["text"], k=args.k, filters=filters, mode=args.mode)
-            except BaixingError as exc:
-                _emit({"id": request.get("id"), "error": exc.user_message})
-                continue
-            _emit(
-                {
-                    "id": request.get("id"),
-                    "hits": [h.model_dump(include={"doc_id", "kind", "title", "score", "citation"}) for h in hits],
-                }
-            )
-        return 0
+        fields = {"doc_id", "kind", "title", "score", "citation"}
+
+        def handle(case_id: Any, text: str) -> dict[str, Any]:
+            hits = searcher.search(text, k=args.k, filters=filters, mode=args.mode)
+            return {"id": case_id, "hits": [h.model_dump(include=fields) for h in hits]}
+
+        return run_jsonl_batch(handle, "检索")
     if not args.text:
         print("错误：请提供要检索的文字，或使用 --jsonl 从标准输入批量读取。", file=sys.stderr)
         return 2

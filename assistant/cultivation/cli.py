@@ -11,16 +11,13 @@ Wire it into the main CLI with ``register(sub)``; standalone: ``python -m assist
 from __future__ import annotations
 
 import argparse
-import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.batch import run_jsonl_batch
 from assistant.errors import BaixingError, InputError
-
-logger = logging.getLogger("assistant.cultivation")
 
 
 def register(subparsers: Any) -> None:
@@ -81,35 +78,11 @@ def _answers(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _emit(record: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
 def _batch(service: Any, offline: bool) -> int:
-    for number, line in enumerate(sys.stdin, start=1):
-        if not line.strip():
-            continue
-        try:
-            request = json.loads(line)
-        except json.JSONDecodeError as exc:
-            _emit({"id": None, "line": number, "error": f"第 {number} 行不是有效的 JSON：{exc.msg}"})
-            continue
-        if not isinstance(request, dict) or not isinstance(request.get("text"), str):
-            _emit({"id": request.get("id") if isinstance(request, dict) else None, "line": number,
-                   "error": f'第 {number} 行应为 {{"id": …, "text": "…"}}'})
-            continue
-        try:
-            draft = service.draft(request["text"], offline_only=offline)
-        except BaixingError as exc:
-            _emit({"id": request.get("id"), "line": number, "error": exc.user_message})
-            continue
-        except Exception:  # one bad line must not stop the batch
-            logger.exception("drafting failed on line %d", number)
-            _emit({"id": request.get("id"), "line": number, "error": "起草这一条时发生意外错误，已记录日志。"})
-            continue
-        _emit(draft.batch_record(request.get("id")))
-    sys.stdout.flush()
-    return 0
+    def handle(case_id: Any, text: str) -> dict[str, Any]:
+        return service.draft(text, offline_only=offline).batch_record(case_id)
+
+    return run_jsonl_batch(handle, "起草")
 
 
 def _print(draft: Any) -> None:
