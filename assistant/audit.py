@@ -90,3 +90,32 @@ class AuditLog:
                 )
         except Exception:
             log.warning("could not record a suggestion in the audit log", exc_info=True)
+
+
+def suggestion_sink(audit_log: AuditLog, entity_type: str, action: str, shown: str, offline: str) -> Any:
+    """A service's audit callback ``(text, record)``: one suggestion row per call, the text kept as a digest.
+
+    ``record[shown]`` and ``record[offline]`` hold the result shown to the user and the offline engine's, each
+    a summary with ``backend``, ``model`` and ``prompt_version``; ``record["llm"]`` the model call metadata.
+    """
+
+    def sink(text: str, record: dict[str, Any]) -> None:
+        llm = record.get("llm") or {}
+        result = record[shown]
+        audit_log.suggestion(
+            entity_type=entity_type,
+            entity_id=record.get("entity_id") or _digest(text)[:16],
+            action=action,
+            input_text=text,
+            output={k: record[k] for k in (shown, offline, "agrees")},
+            backend=result["backend"],
+            model=result["model"],
+            prompt_version=result["prompt_version"],
+            latency_ms=llm.get("latency_ms"),
+            tokens_in=llm.get("tokens_in"),
+            tokens_out=llm.get("tokens_out"),
+            fallback=bool(llm.get("fallback_code")),
+            error=llm.get("fallback_cause"),
+        )
+
+    return sink

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -162,28 +161,10 @@ class RoutingService:
 
 
 def audit_log_sink(audit_log: Any) -> AuditSink:
-    """Adapter to :class:`assistant.audit.AuditLog`: one ``route`` suggestion per idea (text kept as a digest)."""
+    """Adapter to :class:`assistant.audit.AuditLog`: one ``route`` suggestion per text (text kept as a digest)."""
+    from assistant.audit import suggestion_sink
 
-    def sink(text: str, record: dict[str, Any]) -> None:
-        llm = record.get("llm") or {}
-        decision = record["decision"]
-        audit_log.suggestion(
-            entity_type="routing",
-            entity_id=record.get("entity_id") or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
-            action="route",
-            input_text=text,
-            output={k: record[k] for k in ("decision", "offline_decision", "agrees")},
-            backend=decision["backend"],
-            model=decision["model"],
-            prompt_version=decision["prompt_version"],
-            latency_ms=llm.get("latency_ms"),
-            tokens_in=llm.get("tokens_in"),
-            tokens_out=llm.get("tokens_out"),
-            fallback=bool(llm.get("fallback_code")),
-            error=llm.get("fallback_cause"),
-        )
-
-    return sink
+    return suggestion_sink(audit_log, "routing", "route", "decision", "offline_decision")
 
 
 def _as_llm_answer(decision: RoutingDecision) -> LLMRouting:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
@@ -179,27 +178,9 @@ class ScreeningService:
 
 def audit_log_sink(audit_log: Any) -> AuditSink:
     """Adapter to :class:`assistant.audit.AuditLog`: one ``screen`` suggestion per text (text kept as a digest)."""
+    from assistant.audit import suggestion_sink
 
-    def sink(text: str, record: dict[str, Any]) -> None:
-        llm = record.get("llm") or {}
-        verdict = record["verdict"]
-        audit_log.suggestion(
-            entity_type="screening",
-            entity_id=record.get("entity_id") or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
-            action="screen",
-            input_text=text,
-            output={k: record[k] for k in ("verdict", "offline_verdict", "agrees")},
-            backend=verdict["backend"],
-            model=verdict["model"],
-            prompt_version=verdict["prompt_version"],
-            latency_ms=llm.get("latency_ms"),
-            tokens_in=llm.get("tokens_in"),
-            tokens_out=llm.get("tokens_out"),
-            fallback=bool(llm.get("fallback_code")),
-            error=llm.get("fallback_cause"),
-        )
-
-    return sink
+    return suggestion_sink(audit_log, "screening", "screen", "verdict", "offline_verdict")
 
 
 def _as_llm_answer(verdict: ScreeningVerdict) -> LLMScreening:
