@@ -54,3 +54,14 @@ def run_jsonl_batch(
         emit(record, out)
     (out or sys.stdout).flush()
     return 0
+
+
+def resolve_service(container: Any | None, attribute: str, build: Callable[[Any], Any]) -> Any:
+    """The container's ``attribute`` service (the environment's container when none is given), or ``build(settings)``
+    for a container that lacks it (e.g. a test's stand-in)."""
+    if container is None:
+        from assistant.container import Container
+
+        container = Container.from_env()
+    service = getattr(container, attribute, None)
+    return service if service is not None else build(container.settings)

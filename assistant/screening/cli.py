@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.batch import run_jsonl_batch
+from assistant.batch import resolve_service, run_jsonl_batch
 from assistant.errors import BaixingError
 
 
@@ -31,16 +31,9 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _service(container: Any | None) -> Any:
-    if container is None:
-        from assistant.container import Container
+    from assistant.screening.factory import build_screening_service
 
-        container = Container.from_env()
-    service = getattr(container, "screening_service", None)
-    if service is None:
-        from assistant.screening.factory import build_screening_service
-
-        service = build_screening_service(container.settings)
-    return service
+    return resolve_service(container, "screening_service", build_screening_service)
 
 
 def _batch(service: Any, offline: bool) -> int:
