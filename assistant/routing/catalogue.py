@@ -110,29 +110,41 @@ def _read(path: Path) -> dict[str, Any]:
     return doc
 
 
-def load_catalogue(directory: Path | None = None) -> Catalogue:
-    """Read ``units.yaml``, ``committees.yaml`` and ``routing_channels.yaml``; checks names and domains."""
-    directory = directory or CATALOGUE_DIR
-    try:
-        units = tuple(
-            Unit(
-                name=str(u["name"]), short=str(u.get("short") or u["name"]), aliases=_tuple(u.get("aliases")),
-                functions="".join(str(u["functions"]).split()), keywords=_tuple(u.get("keywords")),
-                domains=_tuple(u.get("domains")), kind=str(u.get("kind", "")), source=str(u.get("source", "")),
-            )
-            for u in _read(directory / "units.yaml")["units"]
-        )
-        cdoc = _read(directory / "committees.yaml")
-        committees = tuple(
-            Committee(str(c["name"]), str(c.get("areas", "")), _tuple(c.get("domains")), _tuple(c.get("keywords")))
-            for c in cdoc["committees"]
-        )
-        hdoc = _read(directory / "routing_channels.yaml")
-        channels = tuple(
-            Channel(str(c["name"]), str(c["what"]), str(c["reason"]), _tuple(c.get("cues"))) for c in hdoc["channels"]
-        )
-    except (KeyError, TypeError) as exc:
-        raise ConfigError("分办目录缺少必填字段（name、functions 等），请检查 YAML 文件。", repr(exc)) from exc
+def unit_from_dict(u: dict[str, Any]) -> Unit:
+    """A unit from its YAML/database mapping (KeyError when ``name`` or ``functions`` is missing)."""
+    return Unit(
+        name=str(u["name"]).strip(), short=str(u.get("short") or u["name"]).strip(), aliases=_tuple(u.get("aliases")),
+        functions="".join(str(u["functions"]).split()), keywords=_tuple(u.get("keywords")),
+        domains=_tuple(u.get("domains")), kind=str(u.get("kind", "")), source=str(u.get("source", "")),
+    )
+
+
+def unit_to_dict(unit: Unit) -> dict[str, Any]:
+    """The mapping stored in YAML and in the database."""
+    return {
+        "name": unit.name, "short": unit.short, "aliases": list(unit.aliases), "functions": unit.functions,
+        "keywords": list(unit.keywords), "domains": list(unit.domains), "kind": unit.kind, "source": unit.source,
+    }
+
+
+def committee_from_dict(c: dict[str, Any]) -> Committee:
+    """A committee from its YAML/database mapping."""
+    return Committee(str(c["name"]).strip(), str(c.get("areas", "")), _tuple(c.get("domains")),
+                     _tuple(c.get("keywords")))
+
+
+def committee_to_dict(committee: Committee) -> dict[str, Any]:
+    """The mapping stored in YAML and in the database."""
+    return {"name": committee.name, "areas": committee.areas, "domains": list(committee.domains),
+            "keywords": list(committee.keywords)}
+
+
+def check_entries(units: tuple[Unit, ...], committees: tuple[Committee, ...]) -> None:
+    """ConfigError on empty names/functions, duplicate unit names or domains outside the 15 classes."""
+    if not units or not committees:
+        raise ConfigError("分办目录至少需要一个承办单位和一个专委会。", "empty catalogue")
+    if any(not u.name or not u.functions for u in units):
+        raise ConfigError("每个承办单位都需要名称和职能说明。", "empty name or functions")
     names = [u.name for u in units]
     if len(set(names)) != len(names):
         raise ConfigError("承办单位目录中有重复的单位名称。", "duplicate unit name")
@@ -140,6 +152,22 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     bad = sorted(used - set(DOMAINS))
     if bad:
         raise ConfigError(f"目录中的领域不是一级分类：{'、'.join(bad)}", "unknown domain")
+
+
+def load_catalogue(directory: Path | None = None) -> Catalogue:
+    """Read ``units.yaml``, ``committees.yaml`` and ``routing_channels.yaml``; checks names and domains."""
+    directory = directory or CATALOGUE_DIR
+    try:
+        units = tuple(unit_from_dict(u) for u in _read(directory / "units.yaml")["units"])
+        cdoc = _read(directory / "committees.yaml")
+        committees = tuple(committee_from_dict(c) for c in cdoc["committees"])
+        hdoc = _read(directory / "routing_channels.yaml")
+        channels = tuple(
+            Channel(str(c["name"]), str(c["what"]), str(c["reason"]), _tuple(c.get("cues"))) for c in hdoc["channels"]
+        )
+    except (KeyError, TypeError) as exc:
+        raise ConfigError("分办目录缺少必填字段（name、functions 等），请检查 YAML 文件。", repr(exc)) from exc
+    check_entries(units, committees)
     return Catalogue(
         units=units,
         committees=committees,

@@ -43,7 +43,7 @@ class RouterConfig:
     min_score: float = 0.0
     """Abstain when the top unit's score is below this."""
     co_ratio: float = 0.7
-    """Other units are 协办 when their score ≥ co_ratio × the top score, else 备选."""
+    """Other units are 协办; those below co_ratio × the top score are flagged as weak in their reason."""
     level2_min: float = 0.6
     """Second level only when the domain probability is at least this."""
 
@@ -99,15 +99,21 @@ class OfflineRouter:
 
     @classmethod
     def load(cls, catalogue_dir: Path | None = None, config_path: Path | None = None,
-             model_path: Path | None = None, with_items: bool = True) -> OfflineRouter:
-        """The router over the shipped model, catalogues and past items."""
-        catalogue = load_catalogue(catalogue_dir)
+             model_path: Path | None = None, with_items: bool = True,
+             catalogue: Catalogue | None = None) -> OfflineRouter:
+        """The router over the shipped model, a catalogue (default: the YAML files) and past items."""
+        catalogue = catalogue or load_catalogue(catalogue_dir)
         rows = load_items() if with_items else []
         texts = [item_text(r) for r in rows]
         vectorizer = BigramTfidf().fit(texts + [normalize(u.profile()) for u in catalogue.units])
         index = ItemIndex(vectorizer, rows, catalogue, texts) if rows else None
         return cls(DomainModel.load(model_path), catalogue, vectorizer, index, RouterConfig.load(config_path),
                    load_taxonomy())
+
+    def with_catalogue(self, catalogue: Catalogue) -> OfflineRouter:
+        """The same router over an edited catalogue (the fitted vectorizer and item index are reused)."""
+        items = self.items.relabel(catalogue) if isinstance(self.items, ItemIndex) else self.items
+        return OfflineRouter(self.domain_model, catalogue, self.vectorizer, items, self.config, self.taxonomy)
 
     # scoring ----------------------------------------------------------------------------------------
     def unit_scores(self, text: str, domain: DomainPrediction) -> UnitScores:
@@ -143,11 +149,14 @@ class OfflineRouter:
         top = float(total[order[0]])
         units = []
         for rank, i in enumerate(order):
-            role = "主办" if rank == 0 else ("协办" if total[i] >= cfg.co_ratio * top else "备选")
+            role = "主办" if rank == 0 else "协办"
             supporting = [s for s in parts.similar if i in s.units]
+            reason = self._unit_reason(i, parts, supporting, domain.label)
+            if rank and total[i] < cfg.co_ratio * top:
+                reason += self.catalogue.templates["weak_co_unit"]
             units.append(UnitSuggestion(
                 name=self.catalogue.units[i].name, role=role, score=float(min(1.0, max(0.0, total[i]))),
-                reason=self._unit_reason(i, parts, supporting, domain.label),
+                reason=reason,
                 similar_items=[s.item_id for s in supporting[:3]],
             ))
         margin = top - float(total[order[1]])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from assistant.routing.catalogue import Catalogue
 from assistant.routing.engine import OfflineRouter
 from assistant.routing.service import AuditSink, RoutingService, StructuredRunner
 
@@ -17,7 +18,11 @@ def build_routing_service(
     runner: StructuredRunner | None = None,
     recorder: AuditSink | None = None,
     router: OfflineRouter | None = None,
+    catalogue: Catalogue | None = None,
 ) -> RoutingService:
-    """The service over the shipped model, catalogues and past items; ``runner`` is the app's LLM runner."""
-    return RoutingService(router or OfflineRouter.load(), runner=runner, recorder=recorder,
+    """The service over the shipped model, a catalogue (default: the YAML files) and past items.
+
+    ``runner`` is the app's LLM runner; the composition root passes the catalogue kept in the database.
+    """
+    return RoutingService(router or OfflineRouter.load(catalogue=catalogue), runner=runner, recorder=recorder,
                           max_chars=settings.ui.max_text_chars)

@@ -71,9 +71,17 @@ class ItemIndex:
         self.vectorizer = vectorizer
         self.ids = [str(r["id"]) for r in items]
         self.titles = [str(r["title"]) for r in items]
-        self.units = [reply_units(str(r["reply"]), catalogue, pattern, table) for r in items]
+        self.replies = [str(r["reply"]) for r in items]
+        self.units = [reply_units(reply, catalogue, pattern, table) for reply in self.replies]
         texts = texts if texts is not None else [item_text(r) for r in items]
         self.matrix = vectorizer.transform(texts).T.tocsr()
+
+    def relabel(self, catalogue: Catalogue) -> ItemIndex:
+        """A copy whose replies are mapped to the units of another catalogue (after staff edited it)."""
+        pattern, table = catalogue.alias_pattern()
+        clone = copy.copy(self)
+        clone.units = [reply_units(reply, catalogue, pattern, table) for reply in self.replies]
+        return clone
 
     def without(self, ids: set[str]) -> ItemIndex:
         """A copy that never returns these items (used by evals: an idea written from an item must not vote)."""

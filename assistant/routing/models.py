@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Role = Literal["主办", "协办", "备选"]
+Role = Literal["主办", "协办"]
 
 
 class UnitSuggestion(BaseModel):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from assistant.llm.runner import FALLBACK, OFFLINE, LLMResult
-from assistant.routing.catalogue import DOMAINS
+from assistant.routing.catalogue import DOMAINS, Catalogue
 from assistant.routing.engine import OfflineRouter
 from assistant.routing.models import LLMRouting, LLMUnitChoice, RoutingDecision, RoutingOutcome, UnitSuggestion
 from assistant.textinput import clean_text
@@ -42,6 +42,10 @@ class RoutingService:
         self.runner = runner
         self.recorder = recorder
         self.max_chars = max_chars
+
+    def use_catalogue(self, catalogue: Catalogue) -> None:
+        """Route with an edited catalogue from now on."""
+        self.offline = self.offline.with_catalogue(catalogue)
 
     @property
     def llm_enabled(self) -> bool:

@@ -1,0 +1,122 @@
+"""Accounts: log in, check roles server-side, create the first accounts of a fresh installation."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.errors import InputError, PermissionDenied
+from assistant.storage.enums import Role
+from assistant.storage.repositories.users import UserRepository
+
+ROLE_NAMES_ZH: dict[str, str] = {
+    Role.CITIZEN: "市民",
+    Role.MEMBER: "委员",
+    Role.STAFF: "工作人员",
+    Role.EVALUATOR: "评估人员",
+    Role.ADMIN: "管理员",
+}
+BOOTSTRAP_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.MEMBER, Role.STAFF, Role.EVALUATOR)
+ACCOUNTS_FILE = "initial-accounts.txt"
+
+
+class UserSession(BaseModel):
+    """Who is logged in on one browser session (kept in per-session state, never in a module global)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+
+    @property
+    def role_zh(self) -> str:
+        """The role's Chinese name."""
+        return ROLE_NAMES_ZH.get(self.role, str(self.role))
+
+
+def require_role(session: UserSession | None, *roles: Role | str) -> UserSession:
+    """The session when its role is one of ``roles`` (admins may do everything); else PermissionDenied."""
+    wanted = [Role(r) for r in roles]
+    names = "或".join(ROLE_NAMES_ZH[r] for r in wanted)
+    if session is None:
+        raise PermissionDenied(f"请先以{names}身份登录。", "not logged in")
+    if session.role is not Role.ADMIN and session.role not in wanted:
+        raise PermissionDenied(f"您当前的身份是{session.role_zh}，此功能仅限{names}使用。", f"role {session.role}")
+    return session
+
+
+class AccountService:
+    """Log in and manage accounts over the users table."""
+
+    def __init__(self, database: object) -> None:
+        self.database = database
+
+    def login(self, username: str, password: str) -> UserSession:
+        """The session of a valid username/password pair; InputError with a Chinese message otherwise."""
+        if not (username or "").strip() or not password:
+            raise InputError("请输入用户名和密码。", "empty credentials")
+        with self.database.session() as session:  # type: ignore[attr-defined]
+            user = UserRepository(session).authenticate(username, password)
+            if user is None:
+                raise InputError("用户名或密码不正确，或账号已停用。", "bad credentials")
+            return UserSession(
+                user_id=user.id, username=user.username, display_name=user.display_name, role=Role(user.role)
+            )
+
+    def create(self, username: str, display_name: str, role: Role | str, password: str) -> UserSession:
+        """A new account (ConflictError when the username is taken)."""
+        if len(password) < 8:
+            raise InputError("密码至少需要 8 个字符。", "short password")
+        with self.database.session() as session:  # type: ignore[attr-defined]
+            user = UserRepository(session).create(username, display_name or username, role, password)
+            session.flush()
+            return UserSession(
+                user_id=user.id, username=user.username, display_name=user.display_name, role=Role(user.role)
+            )
+
+    def set_password(self, username: str, password: str) -> None:
+        """Change a password."""
+        if len(password) < 8:
+            raise InputError("密码至少需要 8 个字符。", "short password")
+        with self.database.session() as session:  # type: ignore[attr-defined]
+            repo = UserRepository(session)
+            user = repo.get_by_username(username)
+            if user is None:
+                raise InputError(f"没有用户名为「{username}」的账号。", "unknown user")
+            repo.set_password(user.id, password)
+
+    def list_accounts(self) -> list[UserSession]:
+        """Every account."""
+        with self.database.session() as session:  # type: ignore[attr-defined]
+            return [
+                UserSession(user_id=u.id, username=u.username, display_name=u.display_name, role=Role(u.role))
+                for u in UserRepository(session).list()
+            ]
+
+    def ensure_initial_accounts(self, data_dir: Path, roles: Iterable[Role] = BOOTSTRAP_ROLES) -> Path | None:
+        """On a fresh installation (no users), create one account per role with a random password.
+
+        The passwords are written to ``<data_dir>/initial-accounts.txt`` (readable by the owner only) and
+        that path is returned; None when accounts already exist.
+        """
+        with self.database.session() as session:  # type: ignore[attr-defined]
+            repo = UserRepository(session)
+            if repo.list():
+                return None
+            lines = ["# 首次启动自动创建的账号（请登录后用 `baixing user passwd` 修改密码，然后删除本文件）"]
+            for role in roles:
+                username = str(role)
+                password = secrets.token_urlsafe(9)
+                repo.create(username, f"{ROLE_NAMES_ZH[role]}（初始账号）", role, password)
+                lines.append(f"{ROLE_NAMES_ZH[role]}\t用户名 {username}\t密码 {password}")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = data_dir / ACCOUNTS_FILE
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.chmod(path, 0o600)
+        return path
