@@ -6,7 +6,7 @@ import argparse
 import getpass
 from typing import Any
 
-from assistant.accounts import ROLE_NAMES_ZH
+ROLES = ["member", "staff", "evaluator", "admin"]
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("user", help="管理委员、工作人员、评估人员账号")
     p.add_argument("action", choices=["add", "passwd", "list"], help="add 新建 / passwd 改密码 / list 列出")
     p.add_argument("username", nargs="?", help="用户名")
-    p.add_argument("--role", choices=list(ROLE_NAMES_ZH), default="member", help="身份（add 时用）")
+    p.add_argument("--role", choices=ROLES, default="member", help="身份（add 时用）：委员、工作人员、评估人员、管理员")
     p.add_argument("--name", help="显示名（add 时用）")
     p.add_argument("--password", help="密码（不给则交互输入）")
     p.set_defaults(handler=cmd_user)

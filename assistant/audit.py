@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from assistant.llm.calls import LLMCallRecord
@@ -46,8 +49,38 @@ class DbCallRecorder:
 class AuditLog:
     """Records every suggestion the assistant shows (backend, model, prompt version, time, output)."""
 
+    FLUSH_EVERY = 500
+
     def __init__(self, database: Any) -> None:
         self._database = database
+        self._local = threading.local()
+
+    @contextmanager
+    def buffered(self) -> Iterator[None]:
+        """Within the block, this thread's suggestions are written in batches (one transaction per 500 and
+        at the end) instead of one transaction each; used by batch commands."""
+        self._local.buffer = []
+        try:
+            yield
+        finally:
+            self._flush()
+            self._local.buffer = None
+
+    def _flush(self) -> None:
+        rows, self._local.buffer = getattr(self._local, "buffer", None) or [], []
+        if rows:
+            self._write(rows)
+
+    def _write(self, rows: list[dict[str, Any]]) -> None:
+        from assistant.storage.repositories import AuditRepository
+
+        try:
+            with self._database.session() as session:
+                repo = AuditRepository(session)
+                for row in rows:
+                    repo.record(**row)
+        except Exception:
+            log.warning("could not record %d suggestion(s) in the audit log", len(rows), exc_info=True)
 
     def suggestion(
         self,
@@ -68,28 +101,19 @@ class AuditLog:
         user_id: int | None = None,
     ) -> None:
         """Store one suggestion; only a digest of the input text is kept."""
-        from assistant.storage.repositories import AuditRepository
-
-        try:
-            with self._database.session() as session:
-                AuditRepository(session).record(
-                    entity_type=entity_type,
-                    entity_id=entity_id,
-                    action=action,
-                    backend=backend,
-                    input_digest=_digest(input_text),
-                    output=output,
-                    model=model,
-                    prompt_version=prompt_version,
-                    latency_ms=latency_ms,
-                    tokens_in=tokens_in,
-                    tokens_out=tokens_out,
-                    fallback=fallback,
-                    error=error,
-                    user_id=user_id,
-                )
-        except Exception:
-            log.warning("could not record a suggestion in the audit log", exc_info=True)
+        row = {
+            "entity_type": entity_type, "entity_id": entity_id, "action": action, "backend": backend,
+            "input_digest": _digest(input_text), "output": output, "model": model, "prompt_version": prompt_version,
+            "latency_ms": latency_ms, "tokens_in": tokens_in, "tokens_out": tokens_out, "fallback": fallback,
+            "error": error, "user_id": user_id,
+        }
+        buffer = getattr(self._local, "buffer", None)
+        if buffer is None:
+            self._write([row])
+            return
+        buffer.append(row)
+        if len(buffer) >= self.FLUSH_EVERY:
+            self._flush()
 
 
 def suggestion_sink(audit_log: AuditLog, entity_type: str, action: str, shown: str, offline: str) -> Any:

@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TextIO
 
 from assistant.errors import BaixingError
@@ -56,12 +57,24 @@ def run_jsonl_batch(
     return 0
 
 
+def resolve_container(container: Any | None) -> Any:
+    """``container``, or the environment's composition root when none is given."""
+    if container is not None:
+        return container
+    from assistant.container import Container
+
+    return Container.from_env()
+
+
+def audit_buffer(container: Any) -> AbstractContextManager[Any]:
+    """Batch the container's audit writes for a batch command (no-op for a stand-in without an audit log)."""
+    audit_log = getattr(container, "audit_log", None)
+    return audit_log.buffered() if hasattr(audit_log, "buffered") else nullcontext()
+
+
 def resolve_service(container: Any | None, attribute: str, build: Callable[[Any], Any]) -> Any:
     """The container's ``attribute`` service (the environment's container when none is given), or ``build(settings)``
     for a container that lacks it (e.g. a test's stand-in)."""
-    if container is None:
-        from assistant.container import Container
-
-        container = Container.from_env()
+    container = resolve_container(container)
     service = getattr(container, attribute, None)
     return service if service is not None else build(container.settings)

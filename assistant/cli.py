@@ -9,15 +9,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.accounts_cli import register as register_user
 from assistant.batch import run_jsonl_batch
 from assistant.cultivation.cli import register as register_cultivation
 from assistant.errors import BaixingError
+from assistant.ratings_cli import register as register_rate
+from assistant.routing.catalogue_cli import register as register_catalogue
 from assistant.routing.cli import register as register_route
 from assistant.screening.cli import register as register_screen
 from assistant.settings import disable_telemetry
+from evals.cli import register as register_eval
 
 Handler = Callable[[argparse.Namespace], int]
-SUITES = ("retrieval", "screening", "domain", "routing", "drafting")
 
 
 def _container(args: argparse.Namespace) -> Any:
@@ -112,21 +115,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Start the Gradio app (building a missing index first)."""
     container = _container(args)
     container.ensure_index(progress=True)
+    accounts_file = container.accounts.ensure_initial_accounts(container.settings.data_dir)
+    if accounts_file is not None:
+        print(f"已创建初始账号（委员、工作人员、评估人员、管理员），用户名和密码见：{accounts_file}")
     from ui.app import launch
 
     launch(container, host=args.host, port=args.port)
-    return 0
-
-
-# --- eval ----------------------------------------------------------------------------------------
-def cmd_eval(args: argparse.Namespace) -> int:
-    """Run an evaluation suite and save the run."""
-    from evals.runner import run_suite
-
-    container = _container(args)
-    run = run_suite(container, args.suite, dataset=args.dataset, modes=args.modes)
-    print(run.summary_zh())
-    print(f"运行记录已保存：{run.path}")
     return 0
 
 
@@ -168,15 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", action="append", help="地区，可重复")
     p.set_defaults(handler=cmd_similar)
 
-    p = sub.add_parser("eval", help="运行评测套件并保存运行记录")
-    p.add_argument("suite", choices=list(SUITES), help="评测套件")
-    p.add_argument("--dataset", help="自带数据集（JSONL，每行含 id）")
-    p.add_argument("--modes", nargs="+", default=None, help="检索方式（默认 bm25 dense hybrid）")
-    p.set_defaults(handler=cmd_eval)
+    register_eval(sub)
+    register_rate(sub)
 
     register_screen(sub)
     register_route(sub)
     register_cultivation(sub)
+    register_user(sub)
+    register_catalogue(sub)
     return parser
 
 

@@ -165,6 +165,13 @@ class Container:
 
     # Services ------------------------------------------------------------------------------------
     @cached_property
+    def accounts(self) -> Any:
+        """Log-in and role checks for members, staff and evaluators."""
+        from assistant.accounts import AccountService
+
+        return AccountService(self.database)
+
+    @cached_property
     def screening_service(self) -> Any:
         """Scope screening: the offline engine always, the LLM when configured; each screening audited."""
         from assistant.screening import audit_log_sink, build_screening_service
@@ -176,7 +183,22 @@ class Container:
         """Domain, handling units, committee and channel suggestions for staff."""
         from assistant.routing import audit_log_sink, build_routing_service
 
-        return build_routing_service(self.settings, runner=self.llm_runner, recorder=audit_log_sink(self.audit_log))
+        return build_routing_service(self.settings, runner=self.llm_runner, recorder=audit_log_sink(self.audit_log),
+                                     catalogue=self.catalogue_store.load())
+
+    @cached_property
+    def catalogue_store(self) -> Any:
+        """Handling units and committees kept in the database (seeded from corpus/catalogues)."""
+        from assistant.routing.catalogue_store import CatalogueStore
+
+        return CatalogueStore(self.database.session)
+
+    @cached_property
+    def catalogue_editor(self) -> Any:
+        """Staff edits of units; routing uses the edited catalogue at once."""
+        from assistant.routing.catalogue_store import CatalogueEditor
+
+        return CatalogueEditor(self.catalogue_store, self.routing_service.use_catalogue)
 
     @cached_property
     def review_service(self) -> Any:

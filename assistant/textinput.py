@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from assistant.errors import InputError
 
 _ENCODINGS = ("utf-8-sig", "gb18030")
+MIN_SUBSTANCE_CHARS = 6
+"""Texts with fewer letters/digits/characters than this are refused as too short to judge."""
+_WORD_CHARS = re.compile(r"[^\W_]")
 
 
 def decode_bytes(data: bytes, what: str = "文件") -> str:
@@ -39,3 +43,12 @@ def clean_text(text: str | None, max_chars: int, what: str = "内容") -> str:
             f"{len(cleaned)} > {max_chars}",
         )
     return cleaned
+
+
+def require_substance(text: str, min_chars: int = MIN_SUBSTANCE_CHARS) -> str:
+    """Refuse a text with fewer than ``min_chars`` letters, digits or characters (nothing to judge)."""
+    if len(_WORD_CHARS.findall(text)) < min_chars:
+        raise InputError(
+            f"内容太短，无法判断。请至少用一两句话（{min_chars} 个字以上）说明您发现的问题和想法。", "too short"
+        )
+    return text

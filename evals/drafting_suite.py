@@ -45,15 +45,18 @@ def perturb(draft: DraftProposal, kind: str, other: DraftProposal) -> DraftPropo
     raise ValueError(kind)
 
 
-def run_drafting(service: Any, dataset: Path | None = None) -> tuple[list[CaseResult], dict[str, Any]]:
-    """Draft every idea with ``service`` (offline engine), check the format and the rubric; (cases, config)."""
+def run_drafting(
+    service: Any, dataset: Path | None = None, offline_only: bool = True
+) -> tuple[list[CaseResult], dict[str, Any]]:
+    """Draft every idea with ``service`` (the model too when ``offline_only`` is False), check the format and
+    the rubric; (cases, config)."""
     rubric = QualityRubric()
-    rows = load_dataset(dataset or DATASET)
+    rows = load_dataset(dataset or DATASET, ("text",))
     drafts: list[tuple[dict[str, Any], DraftProposal, float]] = []
     service.draft("预热：建议在公园增设公共厕所。", offline_only=True)  # load jieba and catalogues once
     for row in rows:
         start = time.perf_counter()
-        draft = service.draft(row["text"], offline_only=True)
+        draft = service.draft(row["text"], offline_only=offline_only)
         drafts.append((row, draft, (time.perf_counter() - start) * 1000))
     cases: list[CaseResult] = []
     for n, (row, draft, ms) in enumerate(drafts):
@@ -73,7 +76,8 @@ def run_drafting(service: Any, dataset: Path | None = None) -> tuple[list[CaseRe
         reason = "合规" if not violations else "违规：" + "、".join(v.code for v in violations)
         cases.append(CaseResult(case_id=str(row["id"]), group=row.get("source", "all"), metrics=metrics,
                                 reason=reason, latency_ms=ms,
-                                details={"title": draft.title, "rubric": base, "perturbed": worse}))
+                                details={"title": draft.title, "rubric": base, "perturbed": worse,
+                                         "backend": draft.backend}))
     config = {"suite": "drafting", "dataset": str(dataset or DATASET), "n": len(rows),
               "searcher": type(getattr(service, "searcher", None)).__name__,
               "overall": aggregate([c.model_copy(update={"group": "all"}) for c in cases])["all"]}

@@ -31,7 +31,7 @@ def run_retrieval(searcher: Any, dataset: Path | None, modes: list[str] | None) 
     sets = {dataset.stem: dataset} if dataset else DATASETS
     cases: list[CaseResult] = []
     for name, path in sets.items():
-        for case in load_dataset(path):
+        for case in load_dataset(path, ("query", "relevant")):
             relevant = set(case["relevant"])
             exclude = set(case.get("exclude", []))
             filters = SearchFilters(kinds=case["kinds"]) if case.get("kinds") else None

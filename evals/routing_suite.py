@@ -66,7 +66,7 @@ def class_report(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
 def run_domain(service: Any, dataset: Path | None = None) -> tuple[list[CaseResult], dict[str, Any]]:
     """Classify every case; cases grouped by set name."""
     model = service.offline.domain_model
-    sets = {dataset.stem: load_dataset(dataset)} if dataset else domain_sets()
+    sets = {dataset.stem: load_dataset(dataset, ("text", "label"))} if dataset else domain_sets()
     cases: list[CaseResult] = []
     summary: dict[str, Any] = {}
     for name, rows in sets.items():
@@ -81,16 +81,18 @@ def run_domain(service: Any, dataset: Path | None = None) -> tuple[list[CaseResu
             cases.append(CaseResult(
                 case_id=str(row["id"]), group=name, metrics={"accuracy": float(ok)}, latency_ms=ms,
                 reason=f"正确：{label}" if ok else f"应为{row['label']}，判为{label}",
-                details={"gold": row["label"], "predicted": label},
+                details={"gold": str(row["label"]), "predicted": label},
             ))
         summary[name] = class_report(gold, pred)
     return cases, {"suite": "domain", "summary": summary, "model": model.info}
 
 
-def run_routing(service: Any, dataset: Path | None = None) -> tuple[list[CaseResult], dict[str, Any]]:
-    """Route every idea offline (no audit); cases grouped by split name."""
+def run_routing(
+    service: Any, dataset: Path | None = None, offline_only: bool = True
+) -> tuple[list[CaseResult], dict[str, Any]]:
+    """Route every idea (no audit; the model too when ``offline_only`` is False); cases grouped by split name."""
     sets = {dataset.stem: dataset} if dataset else ROUTING_SETS
-    loaded = {name: load_dataset(path) for name, path in sets.items()}
+    loaded = {name: load_dataset(path, ("text", "acceptable_units")) for name, path in sets.items()}
     router = service.offline
     original = router.items
     sources = {c["source"].split()[-1] for rows in loaded.values() for c in rows if "item-" in c.get("source", "")}
@@ -101,7 +103,7 @@ def run_routing(service: Any, dataset: Path | None = None) -> tuple[list[CaseRes
         for name, rows in loaded.items():
             for row in rows:
                 start = time.perf_counter()
-                decision = service.route(row["text"], offline_only=True, audit=False).decision
+                decision = service.route(row["text"], offline_only=offline_only, audit=False).decision
                 ms = (time.perf_counter() - start) * 1000
                 names = [u.name for u in decision.units]
                 ok = set(row["acceptable_units"])
@@ -115,11 +117,21 @@ def run_routing(service: Any, dataset: Path | None = None) -> tuple[list[CaseRes
                     metrics["answered_top1"] = metrics["top1"]
                 reason = ("主办正确" if metrics["top1"] else "前三含可接受单位" if metrics["top3"] else "未命中") + \
                     f"：建议 {'、'.join(names)}；可接受 {'、'.join(row['acceptable_units'])}"
+                details = {
+                    "predicted": names,
+                    "domain": decision.domain,
+                    "gold_domain": row.get("domain") or "（未标注）",
+                    "confidence": decision.domain_confidence,
+                    "top_score": decision.units[0].score if decision.units else 0.0,
+                    "abstain": decision.abstain,
+                    "backend": decision.backend,
+                }
                 cases.append(CaseResult(case_id=str(row["id"]), group=name, metrics=metrics, reason=reason,
-                                        latency_ms=ms, details={"predicted": names, "domain": decision.domain}))
+                                        latency_ms=ms, details=details))
     finally:
         router.items = original
-    return cases, {"suite": "routing", "router": router.config.__dict__}
+    config = {"suite": "routing", "router": router.config.__dict__, "datasets": {k: str(v) for k, v in sets.items()}}
+    return cases, config
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -77,7 +77,7 @@ def run_screening(service: Any, dataset: Path | None) -> tuple[list[CaseResult],
     summary: dict[str, Any] = {}
     for name, path in sets.items():
         members: list[CaseResult] = []
-        for case in load_dataset(path):
+        for case in load_dataset(path, ("text", "in_scope")):
             start = time.perf_counter()
             verdict = service.screen(case["text"], audit=False).verdict  # evals stay out of the audit log
             latency = (time.perf_counter() - start) * 1000

@@ -1,19 +1,29 @@
-"""Cultivation: guided questions, standard-format (附件1) drafts, member polishing, DOCX/Markdown export."""
+"""Cultivation: guided questions, standard-format (附件1) drafts, member polishing, DOCX/Markdown export.
 
-from assistant.cultivation.engine import OfflineDrafter
-from assistant.cultivation.models import Attribution, DraftProposal, Proposer, Question, SessionState, Source
-from assistant.cultivation.service import CultivationService
-from assistant.cultivation.validator import enforce, validate
+The names below are loaded on first use, so ``baixing`` subcommands that do not draft start fast.
+"""
 
-__all__ = [
-    "Attribution",
-    "CultivationService",
-    "DraftProposal",
-    "OfflineDrafter",
-    "Proposer",
-    "Question",
-    "SessionState",
-    "Source",
-    "enforce",
-    "validate",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Attribution": "models",
+    "CultivationService": "service",
+    "DraftProposal": "models",
+    "OfflineDrafter": "engine",
+    "Proposer": "models",
+    "Question": "models",
+    "SessionState": "models",
+    "Source": "models",
+    "enforce": "validator",
+    "validate": "validator",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

@@ -12,14 +12,16 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError
 
 from assistant.llm.errors import LLMOutputInvalid, LLMUnavailable
 from assistant.llm.guard import describe_validation_error
 from assistant.llm.protocol import ChatMessage, M, StreamChunk, StructuredReply, Usage
+
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
 
 ToolChoice = Literal["function", "required", "auto"]
 
@@ -34,6 +36,8 @@ def _tracing_disabled() -> contextlib.AbstractContextManager[Any]:
 
 
 def _to_langchain(messages: Sequence[ChatMessage]) -> list[BaseMessage]:
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
     kinds = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
     return [kinds[m.role](content=m.content) for m in messages]
 
@@ -119,6 +123,8 @@ class OpenAIChatBackend:
         return StructuredReply(parsed=parsed, usage=usage)
 
     def stream(self, messages: Sequence[ChatMessage]) -> Iterator[StreamChunk]:
+        from langchain_core.messages import AIMessageChunk
+
         with _tracing_disabled():
             for chunk in self._chat.stream(_to_langchain(messages)):
                 text = chunk.content if isinstance(chunk.content, str) else ""

@@ -7,6 +7,7 @@ engine's, marked ``backend == "offline (fallback)"`` with a reason.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import time
@@ -14,8 +15,6 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-import openai
-from langchain_core.exceptions import OutputParserException
 from pydantic import ValidationError
 
 from assistant.llm.breaker import CircuitBreaker
@@ -51,6 +50,7 @@ _FALLBACK_MESSAGES = {
 _RETRYABLE = frozenset({"invalid_output", "catalogue"})
 
 
+@functools.cache
 def _transport_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
     """(timeout, transport) exception classes of the HTTP libraries the openai client may use."""
     timeouts: list[type[BaseException]] = [TimeoutError]
@@ -65,7 +65,6 @@ def _transport_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[Bas
     return tuple(timeouts), tuple(transports)
 
 
-_TIMEOUT_ERRORS, _TRANSPORT_ERRORS = _transport_errors()
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,14 @@ class LLMResult(Generic[T]):
 
 
 def classify_error(exc: BaseException) -> tuple[str, str]:
-    """(reason code, engineer-readable cause) of a failed request."""
+    """(reason code, engineer-readable cause) of a failed request.
+
+    The HTTP client libraries are imported here, on the first failure, not when the app starts offline.
+    """
+    import openai
+    from langchain_core.exceptions import OutputParserException
+
+    timeout_errors, transport_errors = _transport_errors()
     cause = f"{type(exc).__name__}: {getattr(exc, 'cause', None) or exc}"[:600]
     if isinstance(exc, CatalogueViolation):
         code = "catalogue"
@@ -127,9 +133,9 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
         cause = f"{type(exc).__name__}: {describe_validation_error(exc)}"[:1200]
     elif isinstance(exc, LLMUnavailable):
         code = exc.code
-    elif isinstance(exc, (openai.APITimeoutError, *_TIMEOUT_ERRORS)):
+    elif isinstance(exc, (openai.APITimeoutError, *timeout_errors)):
         code = "timeout"
-    elif isinstance(exc, (openai.APIConnectionError, *_TRANSPORT_ERRORS)):
+    elif isinstance(exc, (openai.APIConnectionError, *transport_errors)):
         code = "connection"
     elif isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         code = "auth"

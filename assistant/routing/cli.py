@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from assistant.batch import resolve_service, run_jsonl_batch
+from assistant.batch import audit_buffer, resolve_container, resolve_service, run_jsonl_batch
 from assistant.errors import BaixingError
 
 
@@ -64,9 +64,11 @@ def cmd_route(args: argparse.Namespace, container: Any | None = None) -> int:
     if not args.jsonl and not args.text:
         print("错误：请提供要分办的文字，或使用 --jsonl 从标准输入批量读取。", file=sys.stderr)
         return 2
+    container = resolve_container(container)
     service = _service(container)
     if args.jsonl:
-        return _batch(service, args.offline)
+        with audit_buffer(container):
+            return _batch(service, args.offline)
     outcome = service.route(args.text, offline_only=args.offline)
     if args.json:
         print(outcome.model_dump_json(indent=2))

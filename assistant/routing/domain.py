@@ -1,8 +1,11 @@
-"""Domain classifier: first-level class of the government message taxonomy (a linear SVM on TF-IDF features).
+"""Domain classifier: first-level class of the government message taxonomy (a linear SVM on TF-IDF features),
+plus an optional second-level class under the chosen first level.
 
 Weights are fitted with scikit-learn by :mod:`assistant.routing.train` and shipped as a compressed ``.npz``
 (plain arrays, no pickles); prediction needs only numpy. Scores become probabilities with a softmax whose
-temperature was chosen on the dev split.
+temperature was chosen on the dev split. The second level is a smaller linear model over a subset of the same
+features; it is reported only when its probability (softmax over the level-2 classes of the chosen first level)
+reaches the threshold stored with the model.
 """
 
 from __future__ import annotations
@@ -18,22 +21,71 @@ import numpy as np
 from assistant.errors import ConfigError
 from assistant.routing.features import features, tfidf
 
-MODEL_FORMAT = "baixing-domain-model/1"
+MODEL_FORMAT = "baixing-domain-model/2"
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "domain_model.npz"
 
 
 @dataclass(frozen=True)
 class DomainPrediction:
-    """Best class, its probability and all class probabilities (sorted, best first)."""
+    """Best class, its probability, all class probabilities (sorted, best first) and, when confident, the
+    second-level class under the best class with its probability (both ``None`` when unsure)."""
 
     label: str
     probability: float
     ranked: list[tuple[str, float]]
+    level2: str | None = None
+    level2_probability: float | None = None
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = np.exp(z - z.max())
+    return z / z.sum()
+
+
+@dataclass
+class Level2Model:
+    """Second-level classes as ``(level1, level2)`` pairs; weights over the global feature columns ``cols``."""
+
+    cols: np.ndarray
+    """Sorted global feature indices the level-2 weights use."""
+    classes: tuple[tuple[str, str], ...]
+    coef: np.ndarray
+    intercept: np.ndarray
+    temperature: float = 1.0
+    threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        rows: dict[str, list[int]] = {}
+        for i, (level1, _) in enumerate(self.classes):
+            rows.setdefault(level1, []).append(i)
+        # per first level: class rows, transposed weights (feature-major: a text's features are a row gather)
+        self._by_level1 = {
+            k: (np.asarray(v), np.ascontiguousarray(self.coef[v].T), self.intercept[v]) for k, v in rows.items()
+        }
+
+    def probabilities(self, idx: np.ndarray, val: np.ndarray, level1: str) -> list[tuple[str, float]]:
+        """Level-2 classes under ``level1`` with probabilities (best first); empty when there are none."""
+        entry = self._by_level1.get(level1)
+        if entry is None:
+            return []
+        rows, weights, intercept = entry
+        pos = np.minimum(np.searchsorted(self.cols, idx), len(self.cols) - 1)
+        hit = self.cols[pos] == idx
+        probs = _softmax((val[hit] @ weights[pos[hit]] + intercept) * self.temperature)
+        order = np.argsort(-probs)
+        return [(self.classes[int(rows[i])][1], float(probs[i])) for i in order]
+
+    def predict(self, idx: np.ndarray, val: np.ndarray, level1: str) -> tuple[str | None, float | None]:
+        """The level-2 class and its probability, or ``(None, None)`` below the threshold."""
+        ranked = self.probabilities(idx, val, level1)
+        if not ranked or ranked[0][1] < self.threshold:
+            return None, None
+        return ranked[0]
 
 
 @dataclass
 class DomainModel:
-    """Vocabulary, idf and per-class weights."""
+    """Vocabulary, idf and per-class weights (and the optional level-2 model)."""
 
     vocab: dict[str, int]
     idf: np.ndarray
@@ -42,25 +94,31 @@ class DomainModel:
     intercept: np.ndarray
     temperature: float = 3.0
     info: dict[str, Any] = field(default_factory=dict)
+    level2: Level2Model | None = None
+
+    def __post_init__(self) -> None:
+        self._coef_t = np.ascontiguousarray(self.coef.T)  # feature-major copy: a text's features are a row gather
 
     def vectorize(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(indices, values) of the sparse feature vector."""
         idx, val = tfidf(features(text), self.vocab, self.idf)
         return np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=np.float64)
 
+    def _scores(self, idx: np.ndarray, val: np.ndarray) -> np.ndarray:
+        return val @ self._coef_t[idx] + self.intercept
+
     def scores(self, text: str) -> np.ndarray:
         """Decision values per class."""
-        idx, val = self.vectorize(text)
-        return self.coef[:, idx] @ val + self.intercept
+        return self._scores(*self.vectorize(text))
 
     def predict(self, text: str) -> DomainPrediction:
-        """The best class and calibrated probabilities."""
-        z = self.scores(text) * self.temperature
-        z = np.exp(z - z.max())
-        probs = z / z.sum()
+        """The best class, calibrated probabilities and (when confident) the second level."""
+        idx, val = self.vectorize(text)
+        probs = _softmax(self._scores(idx, val) * self.temperature)
         order = np.argsort(-probs)
         ranked = [(self.classes[i], float(probs[i])) for i in order]
-        return DomainPrediction(ranked[0][0], ranked[0][1], ranked)
+        level2, level2_p = self.level2.predict(idx, val, ranked[0][0]) if self.level2 else (None, None)
+        return DomainPrediction(ranked[0][0], ranked[0][1], ranked, level2, level2_p)
 
     def predict_labels(self, texts: Sequence[str]) -> list[str]:
         """Best class per text."""
@@ -71,17 +129,27 @@ class DomainModel:
         """Write a compressed npz of plain arrays (float16 weights)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         vocab = sorted(self.vocab, key=self.vocab.__getitem__)
-        np.savez_compressed(
-            path,
-            format=np.asarray(MODEL_FORMAT),
-            vocab=np.asarray(vocab),
-            idf=self.idf.astype(np.float32),
-            classes=np.asarray(self.classes),
-            coef=self.coef.astype(np.float16),
-            intercept=self.intercept.astype(np.float64),
-            temperature=np.asarray(self.temperature),
-            info=np.asarray(repr(sorted(self.info.items()))),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "format": np.asarray(MODEL_FORMAT),
+            "vocab": np.asarray(vocab),
+            "idf": self.idf.astype(np.float32),
+            "classes": np.asarray(self.classes),
+            "coef": self.coef.astype(np.float16),
+            "intercept": self.intercept.astype(np.float64),
+            "temperature": np.asarray(self.temperature),
+            "info": np.asarray(repr(sorted(self.info.items()))),
+        }
+        if self.level2 is not None:
+            l2 = self.level2
+            arrays.update({
+                "l2_cols": l2.cols.astype(np.int32),
+                "l2_level1": np.asarray([c[0] for c in l2.classes]),
+                "l2_level2": np.asarray([c[1] for c in l2.classes]),
+                "l2_coef": l2.coef.astype(np.float16),
+                "l2_intercept": l2.intercept.astype(np.float64),
+                "l2_params": np.asarray([l2.temperature, l2.threshold]),
+            })
+        np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
     def load(cls, path: Path | None = None) -> DomainModel:
@@ -92,6 +160,17 @@ class DomainModel:
                 if str(doc["format"]) != MODEL_FORMAT:
                     raise ValueError(f"unknown model format {doc['format']!r}")
                 vocab = {str(g): i for i, g in enumerate(doc["vocab"].tolist())}
+                level2 = None
+                if "l2_cols" in doc.files:
+                    temp, threshold = (float(x) for x in doc["l2_params"])
+                    level2 = Level2Model(
+                        cols=doc["l2_cols"].astype(np.int64),
+                        classes=tuple(zip(doc["l2_level1"].tolist(), doc["l2_level2"].tolist(), strict=True)),
+                        coef=doc["l2_coef"].astype(np.float32),
+                        intercept=doc["l2_intercept"].astype(np.float64),
+                        temperature=temp,
+                        threshold=threshold,
+                    )
                 return cls(
                     vocab=vocab,
                     idf=doc["idf"].astype(np.float64),
@@ -100,6 +179,7 @@ class DomainModel:
                     intercept=doc["intercept"].astype(np.float64),
                     temperature=float(doc["temperature"]),
                     info={"summary": str(doc["info"])},
+                    level2=level2,
                 )
         except (OSError, ValueError, KeyError) as exc:
             raise ConfigError(
@@ -140,21 +220,61 @@ def matrix(raw: Sequence[Any], vocab: dict[str, int], idf: np.ndarray) -> Any:
     return csr_matrix((vals, (rows, cols)), shape=(len(raw), len(vocab)))
 
 
-def fit(texts: Sequence[str], labels: Sequence[str], c: float = 0.5, min_df: int = 2) -> DomainModel:
-    """Fit a class-balanced LinearSVC (deterministic) and return the numpy model."""
+def _svc(x: Any, labels: Sequence[Any], c: float) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """A class-balanced LinearSVC's (classes, coef, intercept), one row per class even for two classes."""
     from sklearn.svm import LinearSVC
 
-    vocab, idf, raw = build_vocab(texts, min_df=min_df)
-    x = matrix(raw, vocab, idf)
-    svc = LinearSVC(C=c, class_weight="balanced", random_state=0).fit(x, list(labels))
+    svc = LinearSVC(C=c, class_weight="balanced", random_state=0, max_iter=5000)
+    svc.fit(x, list(labels))
     coef, intercept = svc.coef_.astype(np.float64), svc.intercept_.astype(np.float64)
     if len(svc.classes_) == 2:  # binary: one row for the second class; make it one row per class
         coef, intercept = np.vstack([-coef, coef]) / 2, np.concatenate([-intercept, intercept]) / 2
+    return [str(k) for k in svc.classes_], coef, intercept
+
+
+def fit(
+    texts: Sequence[str], labels: Sequence[str], c: float = 0.5, min_df: int = 2,
+    weak_texts: Sequence[str] = (), weak_labels: Sequence[str] = (),
+) -> DomainModel:
+    """Fit class-balanced LinearSVCs (deterministic) and return the numpy model.
+
+    The classes of ``labels`` are scored by an SVC fitted on the labelled texts only, so weakly labelled
+    examples cannot change them; classes that occur only in ``weak_labels`` get the rows of a second SVC
+    fitted on everything. The vocabulary covers both.
+    """
+    vocab, idf, raw = build_vocab(list(texts) + list(weak_texts), min_df=min_df)
+    x = matrix(raw, vocab, idf).tocsr()
+    classes, coef, intercept = _svc(x[: len(texts)], labels, c)
+    weak = sorted(set(weak_labels) - set(classes))
+    if weak:
+        all_classes, all_coef, all_intercept = _svc(x, list(labels) + list(weak_labels), c)
+        rows = [all_classes.index(k) for k in weak]
+        classes = tuple(classes) + tuple(weak)
+        coef = np.vstack([coef, all_coef[rows]])
+        intercept = np.concatenate([intercept, all_intercept[rows]])
     return DomainModel(
         vocab=vocab,
         idf=idf,
-        classes=tuple(str(k) for k in svc.classes_),
+        classes=tuple(str(k) for k in classes),
         coef=coef,
         intercept=intercept,
-        info={"c": c, "min_df": min_df, "n_train": len(texts)},
+        info={"c": c, "min_df": min_df, "n_train": len(texts), "n_weak": len(weak_texts)},
+    )
+
+
+def fit_level2(
+    model: DomainModel, texts: Sequence[str], pairs: Sequence[tuple[str, str]], c: float = 0.5, min_df: int = 2
+) -> Level2Model:
+    """Fit the level-2 model on ``(level1, level2)``-labelled texts over the columns of ``model``'s vocabulary
+    that occur in ≥ ``min_df`` of these texts (keeps the shipped weights small)."""
+    x = matrix([features(t) for t in texts], model.vocab, model.idf).tocsc()
+    df = np.asarray((x > 0).sum(axis=0)).ravel()
+    cols = np.flatnonzero(df >= min_df)
+    keys = [f"{a}\t{b}" for a, b in pairs]
+    classes, coef, intercept = _svc(x[:, cols].tocsr(), keys, c)
+    return Level2Model(
+        cols=cols.astype(np.int64),
+        classes=tuple(tuple(str(k).split("\t", 1)) for k in classes),  # type: ignore[misc]
+        coef=coef,
+        intercept=intercept,
     )

@@ -10,7 +10,7 @@ from assistant.llm.runner import FALLBACK, OFFLINE, LLMResult
 from assistant.routing.catalogue import DOMAINS, Catalogue
 from assistant.routing.engine import OfflineRouter
 from assistant.routing.models import LLMRouting, LLMUnitChoice, RoutingDecision, RoutingOutcome, UnitSuggestion
-from assistant.textinput import clean_text
+from assistant.textinput import clean_text, require_substance
 
 logger = logging.getLogger("assistant.routing")
 
@@ -54,8 +54,8 @@ class RoutingService:
 
     def route(self, text: str, *, offline_only: bool = False, audit: bool = True,
               entity_id: str | None = None) -> RoutingOutcome:
-        """Route one idea; raises :class:`InputError` for empty, binary or over-long input."""
-        text = clean_text(text, self.max_chars, "要分办的内容")
+        """Route one idea; raises :class:`InputError` for empty, binary, too short or over-long input."""
+        text = require_substance(clean_text(text, self.max_chars, "要分办的内容"))
         offline_decision = self.offline.route(text)
         if offline_only or not self.llm_enabled:
             outcome = RoutingOutcome(decision=offline_decision, offline_decision=offline_decision)

@@ -26,10 +26,8 @@ from assistant.screening.classifier import Decision, Prediction, ScreeningModel
 from assistant.screening.cues import Cue
 from assistant.screening.models import ScreeningVerdict
 from assistant.screening.reframe import Reframer
+from assistant.textinput import require_substance
 
-MIN_CHARS = 6
-"""Texts with fewer letters/digits/characters than this are refused as too short to judge."""
-_WORD_CHARS = re.compile(r"[^\W_]")
 MAX_SCREEN_CHARS = 4000
 """Longer texts are screened on their first 4,000 characters."""
 MIXED_CONFIDENCE = 0.6
@@ -131,10 +129,7 @@ class OfflineScreener:
         """The verdict for one text."""
         if not text or not text.strip():
             raise InputError("请先输入要筛查的内容。", "empty text")
-        if len(_WORD_CHARS.findall(text)) < MIN_CHARS:
-            raise InputError(
-                f"内容太短，无法判断。请至少用一两句话（{MIN_CHARS} 个字以上）说明您发现的问题和想法。", "too short"
-            )
+        require_substance(text)
         analysis = self.analyse(text)
         in_scope, category, confidence, mixed = self.decide(analysis)
         catalogue = self.catalogue

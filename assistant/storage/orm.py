@@ -368,9 +368,15 @@ class EvalRun(Base):
     __tablename__ = "eval_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_key: Mapped[str | None] = mapped_column(
+        String(128), nullable=True, unique=True, index=True, doc="Readable run id, e.g. screening-20261122-…"
+    )
     suite: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     config: Mapped[dict[str, Any]] = mapped_column(JSONDoc(), default=dict, nullable=False)
     aggregates: Mapped[dict[str, Any]] = mapped_column(JSONDoc(), default=dict, nullable=False)
+    usage: Mapped[dict[str, Any] | None] = mapped_column(
+        JSONDoc(), nullable=True, doc="Token usage, model calls and wall time of the run."
+    )
     file_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
     created_by: Mapped[int | None] = _user_fk()
     created_at: Mapped[datetime] = _created()
@@ -381,14 +387,36 @@ class EvalCaseResult(Base):
     """The outcome of one case in an evaluation run."""
 
     __tablename__ = "eval_case_results"
-    __table_args__ = (UniqueConstraint("run_id", "case_id"),)
+    __table_args__ = (UniqueConstraint("run_id", "group_name", "case_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("eval_runs.id", ondelete="CASCADE"), nullable=False)
+    group_name: Mapped[str] = mapped_column(
+        String(128), default="", server_default="", nullable=False, doc="Sub-set of the suite (split, mode…)."
+    )
     case_id: Mapped[str] = mapped_column(String(128), nullable=False)
     passed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     scores: Mapped[dict[str, Any]] = mapped_column(JSONDoc(), default=dict, nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     output: Mapped[Any] = mapped_column(JSONDoc(), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    latency_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    latency_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at: Mapped[datetime] = _created()
+
+
+# --- routing catalogue -----------------------------------------------------------------------------------
+
+
+class CatalogueEntry(Base):
+    """One editable catalogue entry (a handling unit or a special committee) as staff keep it."""
+
+    __tablename__ = "catalogue_entries"
+    __table_args__ = (UniqueConstraint("kind", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONDoc(), default=dict, nullable=False)
+    updated_by: Mapped[int | None] = _user_fk()
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)

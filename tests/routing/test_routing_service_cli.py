@@ -77,3 +77,13 @@ def test_batch_cli_keys_and_error_records(router: OfflineRouter, monkeypatch: py
     assert list(out[0]["units"][0]) == ["name", "role", "score", "reason"]
     assert out[0]["units"][0]["name"] in router.catalogue.unit_names()
     assert [r.get("line") for r in out[1:]] == [2, 3, 4] and all("error" in r for r in out[1:])
+
+
+def test_too_short_text_is_refused_not_routed(router) -> None:  # noqa: ANN001
+    import pytest
+
+    from assistant.errors import InputError
+    from assistant.routing.service import RoutingService
+
+    with pytest.raises(InputError, match="内容太短"):
+        RoutingService(router).route("修路", audit=False)
