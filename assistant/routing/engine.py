@@ -19,9 +19,8 @@ import numpy as np
 from assistant.routing.catalogue import Catalogue, load_catalogue
 from assistant.routing.domain import DomainModel, DomainPrediction
 from assistant.routing.features import normalize
-from assistant.routing.items import ItemIndex, SimilarItem, SimilarItems, item_text, load_items
+from assistant.routing.items import ItemIndex, SimilarItem, SimilarItems, load_items
 from assistant.routing.models import RoutingDecision, UnitSuggestion
-from assistant.routing.similarity import BigramTfidf
 
 CONFIG_PATH = Path(__file__).resolve().parent / "data" / "router.json"
 ROUTE_CHARS = 250
@@ -101,13 +100,15 @@ class OfflineRouter:
     @classmethod
     def load(cls, catalogue_dir: Path | None = None, config_path: Path | None = None,
              model_path: Path | None = None, with_items: bool = True,
-             catalogue: Catalogue | None = None) -> OfflineRouter:
-        """The router over the shipped model, a catalogue (default: the YAML files) and past items."""
+             catalogue: Catalogue | None = None, cache_dir: Path | None = None) -> OfflineRouter:
+        """The router over the shipped model, a catalogue (default: the YAML files) and past items.
+
+        ``cache_dir`` keeps the fitted item index between runs (see :mod:`assistant.routing.index_cache`).
+        """
+        from assistant.routing.index_cache import fitted_items
+
         catalogue = catalogue or load_catalogue(catalogue_dir)
-        rows = load_items() if with_items else []
-        texts = [item_text(r) for r in rows]
-        vectorizer = BigramTfidf().fit(texts + [normalize(u.profile()) for u in catalogue.units])
-        index = ItemIndex(vectorizer, rows, catalogue, texts) if rows else None
+        vectorizer, index = fitted_items(load_items() if with_items else [], catalogue, cache_dir)
         return cls(DomainModel.load(model_path), catalogue, vectorizer, index, RouterConfig.load(config_path),
                    load_taxonomy())
 

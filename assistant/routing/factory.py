@@ -24,5 +24,5 @@ def build_routing_service(
 
     ``runner`` is the app's LLM runner; the composition root passes the catalogue kept in the database.
     """
-    return RoutingService(router or OfflineRouter.load(catalogue=catalogue), runner=runner, recorder=recorder,
-                          max_chars=settings.ui.max_text_chars)
+    router = router or OfflineRouter.load(catalogue=catalogue, cache_dir=settings.data_dir / "cache")
+    return RoutingService(router, runner=runner, recorder=recorder, max_chars=settings.ui.max_text_chars)

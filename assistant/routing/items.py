@@ -66,15 +66,17 @@ class ItemIndex:
     """In-memory TF-IDF index of answered past items; fast enough for batch routing (no database needed)."""
 
     def __init__(self, vectorizer: Vectorizer, items: Sequence[dict[str, Any]], catalogue: Catalogue,
-                 texts: Sequence[str] | None = None) -> None:
+                 texts: Sequence[str] | None = None, matrix: Any = None) -> None:
+        """``matrix``: the items already vectorised (one row per item), e.g. from the on-disk cache."""
         pattern, table = catalogue.alias_pattern()
         self.vectorizer = vectorizer
         self.ids = [str(r["id"]) for r in items]
         self.titles = [str(r["title"]) for r in items]
         self.replies = [str(r["reply"]) for r in items]
         self.units = [reply_units(reply, catalogue, pattern, table) for reply in self.replies]
-        texts = texts if texts is not None else [item_text(r) for r in items]
-        self.matrix = vectorizer.transform(texts).T.tocsr()
+        if matrix is None:
+            matrix = vectorizer.transform(texts if texts is not None else [item_text(r) for r in items])
+        self.matrix = matrix.T.tocsr()
 
     def relabel(self, catalogue: Catalogue) -> ItemIndex:
         """A copy whose replies are mapped to the units of another catalogue (after staff edited it)."""
