@@ -217,6 +217,29 @@ class Container:
             self.settings, searcher=self.search_service, runner=self.llm_runner, sessions=self.database.session
         )
 
+    @cached_property
+    def citizen_workflow(self) -> Any:
+        """The citizen's path: screening, streamed drafts, submission with a receipt, status look-up."""
+        from assistant.workflow import build_citizen_workflow
+
+        return build_citizen_workflow(self.settings, reviewer=self.review_service, cultivation=self.cultivation_service,
+                                      runner=self.llm_runner, sessions=self.database.session)
+
+    @cached_property
+    def member_workflow(self) -> Any:
+        """The member's path: open/import drafts, rubric, edits as versions, duplicates, history."""
+        from assistant.workflow import build_member_workflow
+
+        return build_member_workflow(self.settings, cultivation=self.cultivation_service,
+                                     sessions=self.database.session, searcher=self.search_service)
+
+    @cached_property
+    def staff(self) -> Any:
+        """Staff services: queue, clue triage, routing desk, duplicate clusters, hot topics."""
+        from assistant.staff import StaffServices
+
+        return StaffServices.from_container(self)
+
     # Index lifecycle ------------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True, force_corpus: bool = False) -> IndexReport:
         """Load the shipped corpus when it changed (or was never loaded) and sync the index; cheap when current."""

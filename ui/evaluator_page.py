@@ -96,7 +96,7 @@ def _build_run_tab(container: Any, store: RunStore, session: gr.State, root_for:
         out = _fresh_dir("baixing-eval-") / f"{run.run_id}.html"
         write_report(run, out)
         usage = run.usage
-        summary = (f"✅ {note}：**{run.run_id}**（{SUITES[run.suite].title if run.suite in SUITES else run.suite}，"
+        summary = (f"{note}：**{run.run_id}**（{SUITES[run.suite].title if run.suite in SUITES else run.suite}，"
                    f"后端 {run.config.get('backend', 'offline')}）。"
                    + (f"模型调用 {int(usage.get('llm_calls', 0))} 次，词元 {int(usage.get('tokens_in', 0))}"
                       f" / {int(usage.get('tokens_out', 0))}，用时 {usage.get('wall_s', 0):.1f} 秒。" if usage else ""))
@@ -204,7 +204,7 @@ def _build_ratings_tab(container: Any, session: gr.State) -> None:
                             use_llm=with_llm, progress=lambda n, total: progress((n, total), desc="正在评分"))
         out = write_workbook(result, _fresh_dir("baixing-ratings-") / "提案评分.xlsx")
         headers, rows = result.table()
-        text = f"✅ 已评分 {len(result.items)} 份提案，前 {result.shortlist} 名入围（表中 ★）。"
+        text = f"已评分 {len(result.items)} 份提案，前 {result.shortlist} 名入围（表中 ★）。"
         if result.agreement is not None:
             text += "\n\n" + result.agreement.text_zh().replace("\n", "  \n")
         return text, gr.update(value=rows, headers=headers), str(out)

@@ -46,10 +46,10 @@ def build_search_page(container: Any) -> None:
                 year_to=int(y_to) if y_to and y_to != ANY_YEAR else None,
             )
         except BaixingError as exc:
-            return f"⚠️ {exc.user_message}", "", ""
+            return f"{exc.user_message}", "", ""
         except Exception:  # never show a traceback to a citizen
             container.log_exception("search page")
-            return "⚠️ 检索时出现内部错误，请稍后再试；您输入的内容仍保留在输入框中。", "", ""
+            return "检索时出现内部错误，请稍后再试；您输入的内容仍保留在输入框中。", "", ""
         return (
             f"找到 {len(result.items)} 条相似留言/提案、{len(result.policies)} 条相关条文。",
             hits_markdown(result.items, "没有找到相似的往期留言或提案。"),

@@ -175,7 +175,7 @@ class CultivationService:
             draft = self.draft(text, proposer=citizen, attribution=attribution, offline_only=offline_only)
             row = DraftRepository(s).create(idea_ids=[idea.id], created_by=created_by)
             state = SessionState(draft_id=row.id, idea_id=idea.id, round=1, idea_text=text, draft=draft)
-            self._add_version(s, state, created_by, "培育第1轮：初稿")
+            store_version(s, state, created_by, "培育第1轮：初稿")
         return state
 
     def answer(
@@ -189,7 +189,7 @@ class CultivationService:
                            attribution=state.draft.attribution, offline_only=offline_only, asked=asked)
         state = state.model_copy(update={"answers": merged, "round": state.round + 1, "draft": draft})
         with self._session() as s:
-            self._add_version(s, state, author_id, f"培育第{state.round}轮：根据补充回答修改")
+            store_version(s, state, author_id, f"培育第{state.round}轮：根据补充回答修改")
         return state
 
     def save(self, draft_id: int, draft: DraftProposal, *, author_id: int | None = None, note: str = "") -> int:
@@ -197,7 +197,7 @@ class CultivationService:
         state = self.resume(draft_id)
         state = state.model_copy(update={"draft": enforce(draft, state.idea_text)})
         with self._session() as s:
-            return self._add_version(s, state, author_id, note)
+            return store_version(s, state, author_id, note)
 
     def resume(self, draft_id: int) -> SessionState:
         """The stored session of a draft (latest version, answers so far, citizen attribution)."""
@@ -240,39 +240,42 @@ class CultivationService:
             return SessionState(draft_id=draft_id, idea_id=attribution.idea_id, round=stored.round,
                                 idea_text=idea.raw_text if idea else "", answers=stored.answers, draft=draft)
 
-    @staticmethod
-    def _add_version(s: Any, state: SessionState, author_id: int | None, note: str = "") -> int:
-        from assistant.storage.repositories import DraftRepository
 
-        d = state.draft
-        stored = StoredSession(
-            round=state.round,
-            answers=state.answers,
-            questions=d.questions,
-            notes=d.notes,
-            member=d.attribution.member if d.attribution else "",
-            backend=d.backend,
-            model=d.model,
-            prompt_version=d.prompt_version,
-        )
-        assert state.draft_id is not None
-        version = DraftRepository(s).add_version(
-            state.draft_id,
-            title=d.title,
-            analysis=d.analysis,
-            suggestions=d.suggestions,
-            proposer_name=d.proposer.name or None,
-            proposer_sector=d.proposer.occupation or None,
-            proposer_contact=d.proposer.phone or None,
-            proposer_address=d.proposer.address or None,
-            remarks=d.remarks or None,
-            sources=[x.model_dump() for x in d.sources],
-            violations=[v.model_dump() for v in d.violations],
-            session_state=stored.model_dump(mode="json"),
-            author_id=author_id,
-            change_note=note or None,
-        )
-        return version.version_no
+def store_version(s: Any, state: SessionState, author_id: int | None, note: str = "") -> int:
+    """Append ``state`` as the next version of draft ``state.draft_id`` in session ``s`` (the one stored format
+    that :meth:`CultivationService.resume` reads back); returns the version number."""
+    from assistant.storage.repositories import DraftRepository
+
+    d = state.draft
+    stored = StoredSession(
+        round=state.round,
+        answers=state.answers,
+        questions=d.questions,
+        notes=d.notes,
+        member=d.attribution.member if d.attribution else "",
+        backend=d.backend,
+        model=d.model,
+        prompt_version=d.prompt_version,
+    )
+    if state.draft_id is None:
+        raise InputError("草稿尚未保存，请重新生成草稿。", "state.draft_id is None")
+    version = DraftRepository(s).add_version(
+        state.draft_id,
+        title=d.title,
+        analysis=d.analysis,
+        suggestions=d.suggestions,
+        proposer_name=d.proposer.name or None,
+        proposer_sector=d.proposer.occupation or None,
+        proposer_contact=d.proposer.phone or None,
+        proposer_address=d.proposer.address or None,
+        remarks=d.remarks or None,
+        sources=[x.model_dump() for x in d.sources],
+        violations=[v.model_dump() for v in d.violations],
+        session_state=stored.model_dump(mode="json"),
+        author_id=author_id,
+        change_note=note or None,
+    )
+    return int(version.version_no)
 
 
 def _references(sources: list[Source]) -> str:

@@ -18,6 +18,7 @@ def test_cache_round_trip_matches_a_fresh_fit(tmp_path: Path) -> None:
     files = list(tmp_path.glob("router-items-*.npz"))
     assert len(files) == 1
     cached_vec, cached = fitted_items(rows, catalogue, cache_dir=tmp_path)
+    assert first_vec.vocab == fresh_vec.vocab and (first.matrix != fresh.matrix).nnz == 0
     assert cached_vec.vocab == fresh_vec.vocab and np.allclose(cached_vec.idf, fresh_vec.idf)
     assert (cached.matrix != fresh.matrix).nnz == 0 and cached.units == fresh.units
     query = "小区门口的道路坑洼不平，下雨积水，建议尽快修缮"

@@ -79,7 +79,7 @@ def test_batch_cli_keys_and_error_records(router: OfflineRouter, monkeypatch: py
     assert [r.get("line") for r in out[1:]] == [2, 3, 4] and all("error" in r for r in out[1:])
 
 
-def test_too_short_text_is_refused_not_routed(router) -> None:  # noqa: ANN001
+def test_too_short_text_is_refused_not_routed(router) -> None:
     import pytest
 
     from assistant.errors import InputError

@@ -181,7 +181,8 @@ def test_0002_moves_session_json_out_of_change_note_and_back(db_url: str) -> Non
             _seed_0001(conn)
 
         command.upgrade(cfg, "0002")
-        assert {"proposer_address", "session_state"} <= {c["name"] for c in inspect(engine).get_columns("draft_versions")}
+        columns = {c["name"] for c in inspect(engine).get_columns("draft_versions")}
+        assert {"proposer_address", "session_state"} <= columns
         with engine.connect() as conn:
             rows = conn.execute(
                 text("SELECT id, change_note, proposer_address, session_state FROM draft_versions ORDER BY id")

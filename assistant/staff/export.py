@@ -1,0 +1,70 @@
+"""The downloadable result of a clue import (XLSX and CSV, same columns)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from assistant.staff.models import TriageReport, TriageRow
+
+COLUMNS = (
+    "序号", "行号", "受理编号", "标题", "内容", "是否受理", "类别", "去向", "领域", "主办单位", "协办单位", "重复组",
+    "重复对象", "说明",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: object) -> str:
+    """Cell text that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def _duplicates(row: TriageRow) -> str:
+    names = {"row": "第{}行", "idea": "线索 {}", "item": "往期留言 {}"}
+    parts = [f"{names[d.kind].format(d.ref)}《{d.title[:20]}》（相似度 {d.similarity:.2f}）" for d in row.duplicates]
+    return "；".join(parts)
+
+
+def result_rows(report: TriageReport) -> list[list[str]]:
+    """The table (without header), one list per file row."""
+    out = []
+    for row in report.rows:
+        out.append([
+            str(row.seq), str(row.line), row.receipt_no or "", row.title, row.text, row.verdict_zh, row.category or "",
+            row.redirect or "", row.domain or "", row.main_unit or "", "、".join(row.co_units),
+            row.duplicate_group or "", _duplicates(row), row.error or "",
+        ])
+    return out
+
+
+def write_xlsx(report: TriageReport, path: Path) -> Path:
+    """Write the result as an Excel workbook."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("分办结果")
+    for col, width in zip("ABCDEFGHIJKLMN", (6, 6, 16, 30, 60, 8, 10, 30, 12, 24, 30, 10, 40, 30), strict=True):
+        sheet.column_dimensions[col].width = width
+    sheet.freeze_panes = "A2"
+    header = [WriteOnlyCell(sheet, value=name) for name in COLUMNS]
+    for cell in header:
+        cell.font = Font(bold=True)
+    sheet.append(header)
+    for values in result_rows(report):
+        sheet.append([_safe(v) for v in values])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def write_csv(report: TriageReport, path: Path) -> Path:
+    """Write the result as UTF-8 CSV with a byte-order mark (opens correctly in Excel)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows([_safe(v) for v in values] for values in result_rows(report))
+    return path

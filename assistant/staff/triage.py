@@ -1,0 +1,310 @@
+"""Batch import of collected clues: each row becomes an idea, is screened and routed, and checked for duplicates."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.errors import BaixingError, InputError
+from assistant.ingest.mapping import resolve_columns
+from assistant.ingest.readers import RawRow, read_rows
+from assistant.review import IdeaReview
+from assistant.staff.clusters import CorpusSimilarity
+from assistant.staff.export import write_csv, write_xlsx
+from assistant.staff.models import DuplicateRef, TriageReport, TriageRow
+from assistant.staff.sources import join_title, load_ideas
+from assistant.staff.textsim import UnionFind
+from assistant.storage.enums import IdeaSource, IdeaStatus
+from assistant.storage.orm import IngestBatch
+from assistant.storage.repositories import (
+    CitizenInfo,
+    IdeaRepository,
+    IngestRepository,
+    RoutingRepository,
+    ScreeningRepository,
+)
+from assistant.storage.repositories.ideas import CHINA_TZ
+from assistant.textinput import clean_text
+
+log = logging.getLogger("baixing.staff")
+
+BATCH_KIND = "clues"
+MIN_CHARS = 6
+MAX_ROWS = 5000
+CHUNK = 100
+MAX_REFS = 3
+PERSON_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "提出人", "建议人", "联系人", "name"),
+    "phone": ("电话", "联系电话", "手机", "手机号", "phone"),
+    "address": ("地址", "联系地址", "住址", "address"),
+    "occupation": ("职业", "工作单位", "身份", "occupation"),
+    "channel": ("渠道", "征集渠道", "来源渠道", "来源", "channel"),
+}
+ProgressFn = Callable[[int, int, str], None]
+"""Called with (rows done, rows total, a Chinese description)."""
+
+
+class Reviewer(Protocol):
+    """Screens and routes one idea (:class:`assistant.review.IdeaReviewService`)."""
+
+    def review(self, text: str, known_names: Sequence[str] = (), entity_id: str | None = None) -> IdeaReview: ...
+
+
+class TriageService:
+    """Imports a clue file (CSV/XLSX/JSONL): ideas with source ``import``, screened, routed, de-duplicated."""
+
+    def __init__(
+        self,
+        database: Any,
+        reviewer: Reviewer,
+        similarity: CorpusSimilarity,
+        exports_dir: Path,
+        max_chars: int = 20000,
+        max_rows: int = MAX_ROWS,
+    ) -> None:
+        self.database = database
+        self.reviewer = reviewer
+        self.similarity = similarity
+        self.exports_dir = exports_dir
+        self.max_chars = max_chars
+        self.max_rows = max_rows
+
+    def triage_file(
+        self, path: Path, *, file_name: str | None = None, user_id: int | None = None,
+        progress: ProgressFn | None = None,
+    ) -> TriageReport:
+        """Import, screen, route and de-duplicate every row; bad rows are reported with their line numbers."""
+        start = time.perf_counter()
+        name = file_name or path.name
+        notify = progress or (lambda done, total, message: None)
+        notify(0, 1, "正在读取文件……")
+        raw = list(read_rows(path))
+        if not raw:
+            raise InputError(f"文件「{name}」中没有数据行（第一行应为列名，如“标题”“内容”）。", "no rows")
+        if len(raw) > self.max_rows:
+            raise InputError(f"文件有 {len(raw)} 行，一次最多导入 {self.max_rows} 行，请拆分后分批导入。", "too many")
+        rows, people = self._parse(raw)
+        good = [r for r in rows if r.error is None]
+        total = len(good)
+        batch_id = self._open_batch(path, name)  # a file imported before is refused here, before any work
+        notify(0, total, "正在查重……")
+        self._find_duplicates(good)
+        for offset in range(0, total, CHUNK):
+            chunk = good[offset : offset + CHUNK]
+            self._store(chunk, people, batch_id, user_id)
+            reviews: list[tuple[TriageRow, IdeaReview]] = []
+            for n, row in enumerate(chunk, start=offset + 1):
+                review = self._review(row, people.get(row.seq, {}).get("name"))
+                if review is not None:
+                    reviews.append((row, review))
+                if n % 10 == 0 or n == total:
+                    notify(n, total, f"正在筛查和分办：{n}/{total}")
+            self._store_reviews(reviews, user_id)
+        report = self._report(name, batch_id, rows, time.perf_counter() - start)
+        self._close_batch(batch_id, report)
+        notify(total, total, "正在生成结果文件……")
+        stamp = datetime.now(CHINA_TZ).strftime("%Y%m%d-%H%M%S")
+        stem = self.exports_dir / "triage" / f"线索分办结果-{batch_id}-{stamp}"
+        write_csv(report, stem.with_suffix(".csv"))
+        xlsx = write_xlsx(report, stem.with_suffix(".xlsx"))
+        return report.model_copy(update={"result_path": str(xlsx), "seconds": time.perf_counter() - start})
+
+    # parsing -------------------------------------------------------------------------------------
+    def _parse(self, raw: list[RawRow]) -> tuple[list[TriageRow], dict[int, dict[str, str]]]:
+        columns: dict[str, str] | None = None
+        person_cols: dict[str, str] = {}
+        rows: list[TriageRow] = []
+        people: dict[int, dict[str, str]] = {}
+        for seq, record in enumerate(raw, start=1):
+            if record.error:
+                rows.append(TriageRow(seq=seq, line=record.line, title="", text="", error=record.error))
+                continue
+            if columns is None:
+                columns = resolve_columns(record.cells.keys(), {})
+                if "text" not in columns:
+                    present = "、".join(str(c) for c in record.cells) or "（无）"
+                    raise InputError(
+                        f"找不到内容列：请把正文所在列命名为“内容”或“正文”（可另有“标题”列）。文件的列有：{present}",
+                        "no text column",
+                    )
+                person_cols = _person_columns(record.cells.keys())
+            title = _cell(record.cells, columns.get("title"))
+            text = _cell(record.cells, columns["text"])
+            row = TriageRow(seq=seq, line=record.line, title=title[:300], text=text)
+            try:
+                if not text:
+                    raise InputError("内容为空", "empty text")
+                cleaned = clean_text(text, self.max_chars, "内容")
+                if len(cleaned) < MIN_CHARS:
+                    raise InputError(f"内容太短（少于 {MIN_CHARS} 个字）", "too short")
+            except InputError as exc:
+                rows.append(row.model_copy(update={"error": exc.user_message}))
+                continue
+            row = row.model_copy(update={"text": cleaned, "title": title[:300] or cleaned[:30]})
+            rows.append(row)
+            people[seq] = {k: _cell(record.cells, c)[:100] for k, c in person_cols.items()}
+        return rows, people
+
+    # duplicates ----------------------------------------------------------------------------------
+    def _find_duplicates(self, rows: list[TriageRow]) -> None:
+        """Fill ``duplicates`` (direct matches) and ``duplicate_group`` (connected groups) of the rows."""
+        texts = [join_title(r.title, r.text) for r in rows]
+        ideas = load_ideas(self.database)
+        snap = self.similarity.snapshot()
+        refs: dict[int, list[DuplicateRef]] = {i: [] for i in range(len(rows))}
+        n = len(rows)
+        external: dict[str, int] = {}
+        edges: list[tuple[int, int]] = []
+
+        def node(key: str) -> int:
+            return external.setdefault(key, n + len(external))
+
+        for i, j, s in self.similarity.among(texts):
+            refs[i].append(DuplicateRef(kind="row", ref=str(rows[j].line), title=rows[j].title, similarity=s))
+            refs[j].append(DuplicateRef(kind="row", ref=str(rows[i].line), title=rows[i].title, similarity=s))
+            edges.append((i, j))
+        for i, j, s in self.similarity.between(texts, [r.full_text for r in ideas]):
+            idea = ideas[j]
+            refs[i].append(DuplicateRef(kind="idea", ref=idea.key, title=idea.title or idea.text[:30], similarity=s))
+            edges.append((i, node(f"idea:{idea.key}")))
+        for i, j, s in self.similarity.against_items(texts, snap):
+            item = snap.records[j]
+            refs[i].append(DuplicateRef(kind="item", ref=item.key, title=item.title, similarity=s))
+            edges.append((i, node(f"item:{item.key}")))
+        uf = UnionFind(n + len(external))
+        for a, b in edges:
+            uf.union(a, b)
+        labels: dict[int, str] = {}
+        for i, row in enumerate(rows):
+            row.duplicates = sorted(refs[i], key=lambda d: -d.similarity)[:MAX_REFS]
+            if refs[i]:
+                root = uf.find(i)
+                row.duplicate_group = labels.setdefault(root, f"重复组{len(labels) + 1}")
+
+    # storing and reviewing -----------------------------------------------------------------------
+    def _open_batch(self, path: Path, name: str) -> int:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        with self.database.session() as session:
+            batch = IngestRepository(session).create(file_sha256=sha, file_name=name[:500], kind=BATCH_KIND)
+            session.flush()
+            return int(batch.id)
+
+    def _store(
+        self, rows: list[TriageRow], people: Mapping[int, Mapping[str, str]], batch_id: int, user_id: int | None
+    ) -> None:
+        with self.database.session() as session:
+            ideas = IdeaRepository(session)
+            made = []
+            for row in rows:
+                person = people.get(row.seq, {})
+                idea = ideas.create(
+                    row.text, title=row.title, citizen=CitizenInfo(
+                        name=person.get("name") or None, occupation=person.get("occupation") or None,
+                        phone=person.get("phone") or None, address=(person.get("address") or "")[:300] or None),
+                    channel=(person.get("channel") or "")[:32] or "import", source=IdeaSource.IMPORT,
+                    status=IdeaStatus.SUBMITTED, submitted_by=user_id, import_batch_id=batch_id,
+                    import_row=row.line,
+                )
+                row.idea_id, row.receipt_no = idea.id, idea.receipt_no
+                made.append((row.line, "idea", str(idea.id), True))
+            IngestRepository(session).add_rows(batch_id, made)
+
+    def _review(self, row: TriageRow, person: str | None) -> IdeaReview | None:
+        """Screen and route one stored row (None, with ``row.error`` set, when that failed)."""
+        assert row.idea_id is not None
+        names = [person] if person else []  # masked before any model call
+        try:
+            review = self.reviewer.review(join_title(row.title, row.text), names, entity_id=str(row.idea_id))
+        except BaixingError as exc:
+            row.error = f"{exc.user_message}（已保存为未筛查线索）"
+            return None
+        except Exception:  # one bad row must not stop the batch
+            log.exception("review of imported idea %s failed", row.idea_id)
+            row.error = "自动筛查时出错，已保存为未筛查线索，请人工处理。"
+            return None
+        verdict = review.screening.verdict
+        decision = review.routing.decision if review.routing else None
+        row.in_scope, row.category = verdict.in_scope, verdict.category
+        row.redirect = verdict.redirect.short() if verdict.redirect else None
+        if decision is not None:
+            row.domain = decision.domain
+            row.main_unit = next((u.name for u in decision.units if u.role == "主办"), None)
+            row.co_units = [u.name for u in decision.units if u.role == "协办"]
+        return review
+
+    def _store_reviews(self, reviews: list[tuple[TriageRow, IdeaReview]], user_id: int | None) -> None:
+        """Screening and routing results of a chunk, in one transaction."""
+        if not reviews:
+            return
+        with self.database.session() as session:
+            screenings, routings = ScreeningRepository(session), RoutingRepository(session)
+            ideas = IdeaRepository(session)
+            for row, review in reviews:
+                assert row.idea_id is not None
+                verdict = review.screening.verdict
+                decision = review.routing.decision if review.routing else None
+                details = verdict.model_dump(mode="json")
+                if decision is not None:
+                    details["routing"] = decision.model_dump(mode="json", exclude={"units"})
+                screenings.add(
+                    row.idea_id, in_scope=verdict.in_scope, domain=row.domain, confidence=verdict.confidence,
+                    reasons=[verdict.reason], details=details, created_by=user_id,
+                )
+                if decision is not None:
+                    routings.add(row.idea_id, suggested_units=[u.model_dump(mode="json") for u in decision.units],
+                                 created_by=user_id)
+                    ideas.set_domain(row.idea_id, decision.domain)
+                note = "批量导入：自动筛查" + ("，待确认分办" if decision is not None else "，不属于百姓提案范围")
+                ideas.set_status(row.idea_id, IdeaStatus.SCREENED, user_id=user_id, note=note)
+
+    def _report(self, name: str, batch_id: int, rows: list[TriageRow], seconds: float) -> TriageReport:
+        imported = [r for r in rows if r.idea_id is not None]
+        return TriageReport(
+            file_name=name,
+            batch_id=batch_id,
+            rows=rows,
+            read=len(rows),
+            imported=len(imported),
+            in_scope=sum(1 for r in imported if r.in_scope is True),
+            out_of_scope=sum(1 for r in imported if r.in_scope is False),
+            failed=sum(1 for r in rows if r.error),
+            duplicate_groups=len({r.duplicate_group for r in rows if r.duplicate_group}),
+            seconds=seconds,
+        )
+
+    def _close_batch(self, batch_id: int, report: TriageReport) -> None:
+        with self.database.session() as session:
+            batch = session.get(IngestBatch, batch_id)
+            if batch is not None:
+                batch.rows_ok = report.imported
+                batch.rows_failed = report.read - report.imported
+                batch.errors = [{"line": r.line, "message": r.error} for r in report.rows if r.error][:1000]
+
+
+def _cell(cells: Mapping[str, Any], column: str | None) -> str:
+    if column is None:
+        return ""
+    value = cells.get(column)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _person_columns(columns: Any) -> dict[str, str]:
+    present = {str(c).strip().lower(): str(c) for c in columns}
+    found: dict[str, str] = {}
+    for key, aliases in PERSON_ALIASES.items():
+        for alias in aliases:
+            if alias.lower() in present:
+                found[key] = present[alias.lower()]
+                break
+    return found
+
+

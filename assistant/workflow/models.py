@@ -1,0 +1,140 @@
+"""Typed results of the citizen and member workflows (what the pages format)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from assistant.cultivation.models import DraftProposal
+from assistant.cultivation.polish import Edit, Novelty
+from assistant.cultivation.rubric import QualityReport
+from assistant.review import IdeaReview
+from retrieval.documents import Hit
+
+STATUS_ZH: dict[str, str] = {
+    "draft": "尚未提交（草稿）",
+    "submitted": "已提交，等待工作人员审查",
+    "screened": "已完成范围审查",
+    "routed": "已分办",
+    "in_cultivation": "委员培育中",
+    "accepted": "已采纳",
+    "referred": "已转交其他渠道",
+    "closed": "已办结",
+}
+"""Chinese names of idea statuses as a citizen reads them."""
+
+
+def status_zh(status: str) -> str:
+    """The Chinese name of an idea status."""
+    return STATUS_ZH.get(str(status), str(status))
+
+
+class CheckResult(BaseModel):
+    """The first step of the citizen path: the review and, for an idea in scope, the stored draft."""
+
+    review: IdeaReview
+    draft: DraftProposal | None = Field(default=None, description="None when the idea is out of scope.")
+    draft_id: int | None = None
+    round: int = 1
+
+    @property
+    def in_scope(self) -> bool:
+        """Whether the idea is a 百姓提案 at all."""
+        return self.review.screening.verdict.in_scope
+
+
+class DraftUpdate(BaseModel):
+    """One step of a (possibly streamed) draft: partial text while it is written, the stored draft at the end."""
+
+    partial: str | None = None
+    draft: DraftProposal | None = None
+    draft_id: int | None = None
+    round: int = 1
+
+    @property
+    def done(self) -> bool:
+        """True for the final update."""
+        return self.draft is not None
+
+
+class Receipt(BaseModel):
+    """What a citizen gets after submitting."""
+
+    receipt_no: str
+    idea_id: int
+    draft_id: int
+    version_no: int
+    status: str
+    status_zh: str
+
+
+class StatusEntry(BaseModel):
+    """One status change, as shown to a citizen."""
+
+    at: datetime
+    status: str
+    status_zh: str
+    note: str | None = None
+
+
+class StatusView(BaseModel):
+    """The public status of an idea by receipt number (no personal data)."""
+
+    receipt_no: str
+    title: str
+    status: str
+    status_zh: str
+    created_at: datetime
+    history: list[StatusEntry]
+
+
+class VersionInfo(BaseModel):
+    """One stored version of a draft."""
+
+    version_no: int
+    created_at: datetime
+    author: str
+    note: str
+    title: str
+
+
+class Submission(BaseModel):
+    """A citizen submission in the member's list."""
+
+    receipt_no: str
+    idea_id: int
+    draft_id: int | None
+    title: str
+    status_zh: str
+    created_at: datetime
+
+    def label(self) -> str:
+        """One line for a drop-down."""
+        return f"{self.receipt_no}｜{self.title}｜{self.status_zh}"
+
+
+class MemberDraft(BaseModel):
+    """A draft opened by a member: the latest version, who it comes from, and its history."""
+
+    draft_id: int
+    version_no: int
+    draft: DraftProposal
+    credited: list[str] = Field(default_factory=list, description="群众署名: one line per credited idea.")
+    versions: list[VersionInfo] = Field(default_factory=list)
+
+
+class PolishResult(BaseModel):
+    """Rubric and suggested edits of the latest version."""
+
+    draft_id: int
+    version_no: int
+    report: QualityReport
+    edits: list[Edit]
+
+
+class DuplicateCheck(BaseModel):
+    """Novelty against past items, with the closest items and their replies."""
+
+    novelty: Novelty
+    items: list[Hit]

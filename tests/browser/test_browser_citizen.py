@@ -1,0 +1,160 @@
+"""The citizen's main path in a real browser: idea → verdict → draft → questions → edit → submit → Word."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+
+from tests.workflow.ideas import IN_SCOPE, OUT_OF_SCOPE
+
+pytestmark = pytest.mark.browser
+
+MAX_NEWCOMER_CLICKS = 6
+COLLOQUIAL = "能不能让交警在放学时候来管管"
+
+
+class Clicks:
+    """Counts every click a test makes, so the newcomer path can be held to its budget."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def click(self, locator: Any) -> None:
+        locator.click()
+        self.count += 1
+
+
+def box(page: Any, elem_id: str) -> Any:
+    """The textarea/input inside a Gradio Textbox."""
+    return page.locator(f"#{elem_id}").locator("textarea, input").first
+
+
+def wait_for_draft(page: Any) -> str:
+    """Wait until the draft title box is filled; return the title."""
+    title = box(page, "citizen-title")
+    title.wait_for(state="visible")
+    page.wait_for_function(
+        "() => { const e = document.querySelector('#citizen-title textarea, #citizen-title input');"
+        " return e && e.value.startsWith('关于'); }"
+    )
+    return str(title.input_value())
+
+
+def docx_text(path: Path) -> str:
+    document = Document(io.BytesIO(path.read_bytes()))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_newcomer_goes_from_idea_to_word_in_six_clicks(page: Any, shot: Callable[..., Path], tmp_path: Path) -> None:
+    clicks = Clicks()
+    clicks.click(box(page, "citizen-idea"))
+    box(page, "citizen-idea").fill(IN_SCOPE)
+    clicks.click(page.locator("#citizen-check"))
+    title = wait_for_draft(page)
+    page.get_by_text("属于“百姓提案”范围").first.wait_for()
+    clicks.click(box(page, "citizen-name"))
+    box(page, "citizen-name").fill("张三")
+    clicks.click(box(page, "citizen-phone"))
+    box(page, "citizen-phone").fill("13912345678")
+    clicks.click(page.locator("#citizen-submit"))
+    page.locator("#citizen-receipt").get_by_text("BX-").first.wait_for()
+    with page.expect_download() as download:
+        clicks.click(page.locator("#citizen-download"))
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".docx" and saved.name.startswith("百姓提案-BX-")
+    text = docx_text(saved)
+    assert title in text and "张三" in text
+    assert clicks.count <= MAX_NEWCOMER_CLICKS
+
+
+def test_full_path_with_questions_edits_and_status(page: Any, shot: Callable[..., Path]) -> None:
+    box(page, "citizen-idea").fill(IN_SCOPE)
+    page.locator("#citizen-check").click()
+    wait_for_draft(page)
+    verdict = page.locator("#citizen-verdict")
+    assert "所属领域" in verdict.inner_text()
+    sources = page.locator("#citizen-sources").inner_text()
+    assert "草稿依据" in sources
+    shot(page, "citizen-verdict")
+
+    first_answer = box(page, "citizen-answer-1")
+    first_answer.wait_for(state="visible")
+    first_answer.fill("每天放学时约有三百名学生在校门口等候，周边道路只有两条车道。")
+    page.locator("#citizen-redraft").click()
+    page.locator("#citizen-status").get_by_text("根据您的回答更新").wait_for()
+    suggestions = box(page, "citizen-suggestions")
+    suggestions.fill(suggestions.input_value() + "\n建议市教育局组织家长志愿者在放学时段协助疏导。")
+    box(page, "citizen-title").click()  # leaving the box saves the edit
+    page.locator("#citizen-status").get_by_text("已自动保存").wait_for()
+    shot(page, "citizen-draft")
+
+    box(page, "citizen-name").fill("李四")
+    box(page, "citizen-phone").fill("020-83838383")
+    page.locator("#citizen-submit").click()
+    receipt = page.locator("#citizen-receipt")
+    receipt.get_by_text("提交成功").wait_for()
+    found = re.search(r"BX-\d{4}-\d{6}", receipt.inner_text())
+    assert found is not None
+    shot(page, "citizen-receipt")
+
+    page.locator("#citizen-status-box").get_by_text("查询办理进度").first.click()
+    assert box(page, "citizen-receipt-no").input_value() == found.group(0)  # filled in for the citizen
+    box(page, "citizen-lookup-phone").fill("020-8383 8383")
+    page.locator("#citizen-lookup").click()
+    result = page.locator("#citizen-lookup-result")
+    result.get_by_text("已提交").first.wait_for()
+    assert "李四" not in result.inner_text()
+
+    page.locator("#citizen-submit").click()  # a second submission is refused with a readable message
+    page.get_by_text("已经提交过了").first.wait_for()
+
+
+def test_out_of_scope_idea_shows_channel_and_reframe(page: Any, shot: Callable[..., Path]) -> None:
+    box(page, "citizen-idea").fill(OUT_OF_SCOPE)
+    page.locator("#citizen-check").click()
+    verdict = page.locator("#citizen-verdict")
+    verdict.get_by_text("不属于“百姓提案”范围").wait_for()
+    text = verdict.inner_text()
+    assert "类别" in text and "原因" in text and "建议您前往" in text and "12345" in text
+    assert not page.locator("#citizen-title").is_visible()
+    shot(page, "citizen-out-of-scope")
+    page.locator("#citizen-reframe").click()
+    page.wait_for_function(
+        "() => document.querySelector('#citizen-idea textarea').value.includes('建议')"
+    )
+    reframed = box(page, "citizen-idea").input_value()
+    assert "投诉" not in reframed
+    page.locator("#citizen-check").click()
+    wait_for_draft(page)
+
+
+def test_phone_sized_screen(phone_page: Any, shot: Callable[..., Path]) -> None:
+    page = phone_page
+    box(page, "citizen-idea").fill(IN_SCOPE)
+    button = page.locator("#citizen-check")
+    size = button.bounding_box()
+    assert size is not None and size["height"] >= 40 and size["width"] >= 0.5 * 390
+    button.click()
+    wait_for_draft(page)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    shot(page, "citizen-phone")
+
+
+def test_empty_and_huge_ideas_show_chinese_messages_and_keep_text(page: Any) -> None:
+    page.locator("#citizen-check").click()
+    page.get_by_text("请填写金点子内容").first.wait_for()
+    huge = "老旧小区加装电梯的建议。" * 2000
+    box(page, "citizen-idea").fill(huge)
+    page.locator("#citizen-check").click()
+    page.get_by_text("太长了").first.wait_for()
+    assert box(page, "citizen-idea").input_value() == huge
+    assert "Traceback" not in page.content()

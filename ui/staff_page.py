@@ -1,0 +1,37 @@
+"""The staff (工作人员) page: queue and routing, clue import, duplicate clusters, hot topics.
+
+Every handler checks the role server-side (``require_role(session, Role.STAFF)``; admins pass too) and is
+wrapped by ``guarded`` so errors show as Chinese messages and inputs stay as typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from ui.catalogue_page import build_catalogue_page
+from ui.staff_import import build_import_tab
+from ui.staff_insights import build_clusters_tab, build_hot_tab
+from ui.staff_queue import build_queue_tab
+
+
+def build_staff_page(container: Any, session: gr.State) -> None:
+    """Add the staff page (five sub-tabs) to the current Blocks context."""
+    services = container.staff
+    gr.Markdown(
+        "工作人员专用：请先在页面上方以**工作人员**身份登录。可在此审查待办线索、批量导入线索、确认分办、"
+        "归并重复线索（“1+N”联合办理）、查看民意热度，并维护承办单位目录。",
+        elem_id="staff-intro",
+    )
+    with gr.Tabs(elem_id="staff-tabs"):
+        with gr.Tab("待办队列", id="staff-queue", elem_id="staff-tab-queue"):
+            build_queue_tab(container, services, session)
+        with gr.Tab("批量导入线索", id="staff-import", elem_id="staff-tab-import"):
+            build_import_tab(container, services, session)
+        with gr.Tab("重复线索归并", id="staff-clusters", elem_id="staff-tab-clusters"):
+            build_clusters_tab(container, services, session)
+        with gr.Tab("民意热度", id="staff-hot", elem_id="staff-tab-hot"):
+            build_hot_tab(container, services, session)
+        with gr.Tab("承办单位目录", id="staff-catalogue", elem_id="staff-tab-catalogue"):
+            build_catalogue_page(container, session)
