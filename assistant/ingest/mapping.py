@@ -64,7 +64,8 @@ def resolve_columns(columns: Iterable[str], mapping: Mapping[str, str]) -> dict[
     return resolved
 
 
-def _cell(cells: Mapping[str, Any], column: str | None) -> str:
+def cell_text(cells: Mapping[str, Any], column: str | None) -> str:
+    """The stripped text of a row's cell (whole floats such as 13800138000.0 written as integers)."""
     if column is None:
         return ""
     value = cells.get(column)
@@ -91,8 +92,8 @@ def row_to_documents(
     cells: Mapping[str, Any], columns: Mapping[str, str], kind: DocKind, source: str
 ) -> list[Document]:
     """One row -> one document (items, proposals, single articles) or one per article (whole policies)."""
-    title = _cell(cells, columns.get("title"))
-    text = _cell(cells, columns.get("text"))
+    title = cell_text(cells, columns.get("title"))
+    text = cell_text(cells, columns.get("text"))
     if not title and not text:
         raise RowProblem("标题和内容都为空")
     if not text:
@@ -103,27 +104,27 @@ def row_to_documents(
     year = _year(raw_time) if raw_time not in (None, "") else None
     if raw_time not in (None, "") and year is None:
         raise RowProblem(f"无法从时间「{raw_time}」中识别年份")
-    row_id = _cell(cells, columns.get("id"))
+    row_id = cell_text(cells, columns.get("id"))
     used = set(columns.values())
     meta = {k: str(v) for k, v in cells.items() if k not in used and v not in (None, "")}
     if raw_time not in (None, ""):
         meta["time"] = str(raw_time)
-    unit = _cell(cells, columns.get("unit"))
+    unit = cell_text(cells, columns.get("unit"))
     if unit:
         meta["unit"] = unit
     common = {
         "title": title,
         "year": year,
-        "region": _cell(cells, columns.get("region")) or None,
+        "region": cell_text(cells, columns.get("region")) or None,
         "source": source,
         "meta": meta,
     }
     prefix = {"item": "item", "proposal": "proposal", "policy": "policy"}[kind]
     base_id = f"{prefix}-{row_id}" if row_id else _stable_id(prefix, title, text)
     if kind != "policy":
-        reply = _cell(cells, columns.get("reply")) or None
+        reply = cell_text(cells, columns.get("reply")) or None
         return [Document(doc_id=base_id, kind=kind, text=text, reply=reply, **common)]
-    article = _cell(cells, columns.get("article"))
+    article = cell_text(cells, columns.get("article"))
     if article:
         return [Document(doc_id=f"{base_id}#{article}", kind=kind, text=text, article=article, **common)]
     articles = split_articles(text)

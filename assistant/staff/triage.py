@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.errors import BaixingError, InputError
-from assistant.ingest.mapping import resolve_columns
+from assistant.ingest.mapping import cell_text, resolve_columns
 from assistant.ingest.readers import RawRow, read_rows
 from assistant.review import IdeaReview
 from assistant.staff.clusters import CorpusSimilarity
@@ -133,8 +133,8 @@ class TriageService:
                         "no text column",
                     )
                 person_cols = _person_columns(record.cells.keys())
-            title = _cell(record.cells, columns.get("title"))
-            text = _cell(record.cells, columns["text"])
+            title = cell_text(record.cells, columns.get("title"))
+            text = cell_text(record.cells, columns["text"])
             row = TriageRow(seq=seq, line=record.line, title=title[:300], text=text)
             try:
                 if not text:
@@ -147,7 +147,7 @@ class TriageService:
                 continue
             row = row.model_copy(update={"text": cleaned, "title": title[:300] or cleaned[:30]})
             rows.append(row)
-            people[seq] = {k: _cell(record.cells, c)[:100] for k, c in person_cols.items()}
+            people[seq] = {k: cell_text(record.cells, c)[:100] for k, c in person_cols.items()}
         return rows, people
 
     # duplicates ----------------------------------------------------------------------------------
@@ -284,17 +284,6 @@ class TriageService:
                 batch.rows_ok = report.imported
                 batch.rows_failed = report.read - report.imported
                 batch.errors = [{"line": r.line, "message": r.error} for r in report.rows if r.error][:1000]
-
-
-def _cell(cells: Mapping[str, Any], column: str | None) -> str:
-    if column is None:
-        return ""
-    value = cells.get(column)
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _person_columns(columns: Any) -> dict[str, str]:
