@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -119,11 +118,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     accounts_file = container.accounts.ensure_initial_accounts(container.settings.data_dir)
     if accounts_file is not None:
         print(f"已创建初始账号（委员、工作人员、评估人员、管理员），用户名和密码见：{accounts_file}")
-    # The hot-topics analysis of the shipped items takes ~20 s the first time: do it before staff ask.
-    threading.Thread(target=container.staff.hot.analysed, name="warm-hot-topics", daemon=True).start()
     from ui.app import launch
 
-    launch(container, host=args.host, port=args.port)
+    app = launch(container, host=args.host, port=args.port, block=False)
+    # Once the page is served: the hot-topics analysis of the shipped items takes ~20 s the first time, so a
+    # low-priority child process does it before a staff member asks.
+    from assistant.staff.warm import start_hot_topics_warmup
+
+    start_hot_topics_warmup(container.settings)
+    app.block_thread()
     return 0
 
 

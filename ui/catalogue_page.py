@@ -20,7 +20,9 @@ def _split(text: str) -> list[str]:
 
 def build_catalogue_page(container: Any, session: gr.State) -> None:
     """A unit picker and an edit form; saving checks the entry and reloads routing."""
-    editor = container.catalogue_editor
+
+    def editor() -> Any:
+        return container.catalogue_editor  # built on first use: the router loads after the page is served
     gr.Markdown("修改承办单位的职能、关键词和服务领域后，分办建议立即按新目录计算。"
                 "修改保存在数据库中；用 `baixing catalogue export 目录` 可导出为 YAML。")
     with gr.Row():
@@ -44,12 +46,12 @@ def build_catalogue_page(container: Any, session: gr.State) -> None:
     @guarded(container, "catalogue list")
     def list_units(user: Any) -> Any:
         require_role(user, Role.STAFF)
-        return gr.update(choices=[NEW_UNIT, *editor.catalogue().unit_names()])
+        return gr.update(choices=[NEW_UNIT, *editor().catalogue().unit_names()])
 
     @guarded(container, "catalogue open")
     def open_unit(user: Any, choice: str | None) -> list[Any]:
         require_role(user, Role.STAFF)
-        unit = editor.catalogue().unit(choice or "")
+        unit = editor().catalogue().unit(choice or "")
         if unit is None:
             return ["", "", "", "", "", [], "", ""]
         data = unit_to_dict(unit)
@@ -61,16 +63,16 @@ def build_catalogue_page(container: Any, session: gr.State) -> None:
         staff = require_role(user, Role.STAFF)
         entry = dict(zip(FIELDS, values, strict=True))
         entry["aliases"], entry["keywords"] = _split(entry["aliases"]), _split(entry["keywords"])
-        unit = editor.save_unit(entry, staff.user_id)
-        names = [NEW_UNIT, *editor.catalogue().unit_names()]
+        unit = editor().save_unit(entry, staff.user_id)
+        names = [NEW_UNIT, *editor().catalogue().unit_names()]
         return f"已保存“{unit.name}”，分办建议已按新目录计算。", gr.update(choices=names, value=unit.name)
 
     @guarded(container, "catalogue remove")
     def remove_unit(user: Any, unit_name: str) -> tuple[str, Any]:
         require_role(user, Role.STAFF)
-        if not editor.remove_unit(unit_name):
+        if not editor().remove_unit(unit_name):
             return f"目录中没有“{unit_name}”。", gr.update()
-        return f"已删除“{unit_name}”。", gr.update(choices=[NEW_UNIT, *editor.catalogue().unit_names()], value=None)
+        return f"已删除“{unit_name}”。", gr.update(choices=[NEW_UNIT, *editor().catalogue().unit_names()], value=None)
 
     refresh.click(list_units, inputs=[session], outputs=[picker])
     picker.focus(list_units, inputs=[session], outputs=[picker])

@@ -77,7 +77,7 @@ class AnalysisCache:
             entries = self._load()
             entries.update(new)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             doc = {"version": CACHE_VERSION, "tag": self.tag, "entries": entries}
             tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
             os.replace(tmp, self.path)

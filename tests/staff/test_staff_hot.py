@@ -105,3 +105,27 @@ def test_rising_keywords(hot: tuple[HotTopics, Counting]) -> None:
 def test_month_helpers() -> None:
     assert shift_month("2019-01", -1) == "2018-12" and shift_month("2019-12", 1) == "2020-01"
     assert month_range("2019-11", "2020-02") == ["2019-11", "2019-12", "2020-01", "2020-02"]
+
+
+def test_warmup_process_fills_the_cache_the_server_reads(
+    indexed_data_dir: Path, mini_corpus: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from assistant.container import Container
+    from assistant.settings import test_settings
+    from assistant.staff.warm import start_hot_topics_warmup
+
+    data_dir = tmp_path / "var"
+    shutil.copytree(indexed_data_dir, data_dir)
+    settings = test_settings(data_dir, corpus_dir=mini_corpus)
+    process = start_hot_topics_warmup(settings)
+    process.join(timeout=300)
+    assert process.exitcode == 0
+
+    def must_not_run(text: str) -> str:
+        raise AssertionError("the server recomputed an item the warm-up had analysed")
+
+    hot = Container(settings).staff.hot
+    hot.classify = must_not_run
+    assert len(hot.analysed()) > 0
