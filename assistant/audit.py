@@ -116,6 +116,25 @@ class AuditLog:
             self._flush()
 
 
+def send_to_sink(
+    sink: Any, text: str, task: str, entity_id: str | None, llm: Any, shown: tuple[str, Any], offline: tuple[str, Any],
+    agrees: bool,
+) -> None:
+    """Hand one service answer to its audit sink ``sink(text, record)`` (no-op without a sink).
+
+    ``shown`` and ``offline`` are (key, summary) of the answer shown and of the offline engine's; a failing sink is
+    logged and never breaks the answer.
+    """
+    if sink is None:
+        return
+    record = {"task": task, "entity_id": entity_id, "llm": llm, shown[0]: shown[1], offline[0]: offline[1],
+              "agrees": agrees}
+    try:
+        sink(text, record)
+    except Exception:
+        log.exception("%s audit sink failed", task)
+
+
 def suggestion_sink(audit_log: AuditLog, entity_type: str, action: str, shown: str, offline: str) -> Any:
     """A service's audit callback ``(text, record)``: one suggestion row per call, the text kept as a digest.
 

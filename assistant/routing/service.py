@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from assistant.audit import send_to_sink
 from assistant.llm.runner import FALLBACK, OFFLINE, LLMResult
 from assistant.routing.catalogue import DOMAINS, Catalogue
 from assistant.routing.engine import OfflineRouter
 from assistant.routing.models import LLMRouting, LLMUnitChoice, RoutingDecision, RoutingOutcome, UnitSuggestion
 from assistant.textinput import clean_text, require_substance
-
-logger = logging.getLogger("assistant.routing")
 
 TASK = "routing"
 CANDIDATES = 8
@@ -148,20 +146,9 @@ class RoutingService:
 
     # audit ------------------------------------------------------------------------------------------
     def _audit(self, text: str, outcome: RoutingOutcome, entity_id: str | None) -> None:
-        if self.recorder is None:
-            return
-        record = {
-            "task": TASK,
-            "entity_id": entity_id,
-            "llm": outcome.llm_audit,
-            "decision": outcome.decision.audit_summary(),
-            "offline_decision": outcome.offline_decision.audit_summary(),
-            "agrees": outcome.agrees,
-        }
-        try:
-            self.recorder(text, record)
-        except Exception:  # a broken audit sink must not break the answer
-            logger.exception("routing audit sink failed")
+        send_to_sink(self.recorder, text, TASK, entity_id, outcome.llm_audit,
+                     ("decision", outcome.decision.audit_summary()),
+                     ("offline_decision", outcome.offline_decision.audit_summary()), outcome.agrees)
 
 
 def audit_log_sink(audit_log: Any) -> AuditSink:

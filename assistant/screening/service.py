@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
+from assistant.audit import send_to_sink
 from assistant.llm.runner import FALLBACK, OFFLINE, LLMResult
 from assistant.screening.engine import OfflineScreener
 from assistant.screening.models import LLMScreening, ScreeningOutcome, ScreeningVerdict
 from assistant.textinput import clean_text
-
-logger = logging.getLogger("assistant.screening")
 
 TASK = "screening"
 AuditSink = Callable[[str, dict[str, Any]], None]
@@ -160,20 +158,9 @@ class ScreeningService:
 
     # audit ------------------------------------------------------------------------------------------
     def _audit(self, text: str, outcome: ScreeningOutcome, entity_id: str | None) -> None:
-        if self.recorder is None:
-            return
-        record = {
-            "task": TASK,
-            "entity_id": entity_id,
-            "llm": outcome.llm_audit,
-            "verdict": outcome.verdict.audit_summary(),
-            "offline_verdict": outcome.offline_verdict.audit_summary(),
-            "agrees": outcome.agrees,
-        }
-        try:
-            self.recorder(text, record)
-        except Exception:  # a broken audit sink must not break the answer
-            logger.exception("screening audit sink failed")
+        send_to_sink(self.recorder, text, TASK, entity_id, outcome.llm_audit,
+                     ("verdict", outcome.verdict.audit_summary()),
+                     ("offline_verdict", outcome.offline_verdict.audit_summary()), outcome.agrees)
 
 
 def audit_log_sink(audit_log: Any) -> AuditSink:

@@ -71,7 +71,7 @@ def test_batch_cli_keys_and_error_records(router: OfflineRouter, monkeypatch: py
     lines = [json.dumps({"id": "a", "text": IDEA}, ensure_ascii=False), "not json", json.dumps({"id": "c"}),
              json.dumps({"id": "d", "text": ""})]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
-    assert cli._batch(service, offline=True) == 0
+    assert cli.ROUTE.batch(service, offline=True) == 0
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert list(out[0]) == ["id", "domain", "units", "committee", "channel", "abstain"]
     assert list(out[0]["units"][0]) == ["name", "role", "score", "reason"]
