@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import InputError, PermissionDenied
 from assistant.storage.enums import Role
@@ -29,7 +29,7 @@ class UserSession(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    user_id: int
+    user_id: int | None = Field(description="None for the machine's own operator (command line, background jobs).")
     username: str
     display_name: str
     role: Role
@@ -38,6 +38,10 @@ class UserSession(BaseModel):
     def role_zh(self) -> str:
         """The role's Chinese name."""
         return ROLE_NAMES_ZH.get(self.role, str(self.role))
+
+
+LOCAL_OPERATOR = UserSession(user_id=None, username="operator", display_name="本机操作员", role=Role.ADMIN)
+"""Who acts from the command line and in background jobs: whoever may run commands on the server machine."""
 
 
 def require_role(session: UserSession | None, *roles: Role | str) -> UserSession:

@@ -1,4 +1,5 @@
-"""The composition root: builds the real object graph from settings. Tests build their own."""
+"""The composition root: builds the real object graph from one :class:`Settings`. Only entry points (the CLI,
+the web app, the evals) use it; service packages never import it, and tests build what they need."""
 
 from __future__ import annotations
 
@@ -6,18 +7,53 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from assistant.accounts import AccountService
+from assistant.cultivation.engine import OfflineDrafter
+from assistant.cultivation.service import CultivationService
+from assistant.cultivation.spec import DraftingSpec
 from assistant.errors import ConfigError
 from assistant.ingest import IngestService
+from assistant.llm.runner import LLMRunner
+from assistant.review import IdeaReviewService, ReviewSpec
+from assistant.routing.catalogue_store import CatalogueEditor, CatalogueStore
+from assistant.routing.engine import OfflineRouter
+from assistant.routing.spec import RoutingPart
+from assistant.screening.engine import OfflineScreener
+from assistant.screening.spec import ScreeningPart
 from assistant.search import SearchService
 from assistant.settings import Settings, disable_telemetry, load_settings
+from assistant.staff.services import StaffServices
+from assistant.storage.audit_log import AuditLog
+from assistant.storage.batches import BatchStore
+from assistant.storage.catalogue_entries import CatalogueEntryStore
+from assistant.storage.db import Database
+from assistant.storage.documents import SqlDocumentStore
+from assistant.storage.eval_runs import EvalRunStore
+from assistant.storage.ideas import IdeaStore
+from assistant.storage.queue import QueueStore
+from assistant.storage.routings import RoutingStore
+from assistant.storage.texts import TextStore
+from assistant.tasks import TaskRunner
+from assistant.tasks.audit import AuditLogSink
+from assistant.workflow.citizen import CitizenWorkflow
+from assistant.workflow.member import MemberWorkflow
+from retrieval.tokenizer import ChineseTokenizer
+
+if TYPE_CHECKING:  # heavy libraries (chromadb, langchain) load on first use, not at start-up
+    from langchain_core.embeddings import Embeddings
+
+    from retrieval.hybrid import Searcher
+    from retrieval.indexer import Indexer
+    from retrieval.vector_store import ChromaVectorStore
 
 log = logging.getLogger("baixing")
 
 CORPUS_MARKER = "shipped-corpus.sha256"
+SCREENING_MODEL = "screening.json.gz"
 
 
 @dataclass
@@ -51,34 +87,42 @@ class Container:
 
     @classmethod
     def from_env(cls) -> Container:
-        """The container for the settings in the environment."""
+        """The container for the settings in the environment (entry points only)."""
         return cls(load_settings())
 
     # Storage --------------------------------------------------------------------------------------
     @cached_property
-    def database(self) -> Any:
+    def database(self) -> Database:
         """The migrated database (SQLite file by default, PostgreSQL by URL)."""
         from assistant.storage.db import open_database
 
         return open_database(self.settings.database_url, echo=self.settings.database.echo)
 
     @cached_property
-    def document_store(self) -> Any:
+    def document_store(self) -> SqlDocumentStore:
         """Documents of every kind, in the database."""
-        from assistant.storage.documents import SqlDocumentStore
-
         return SqlDocumentStore(self.database.sessions)
+
+    @cached_property
+    def ideas(self) -> IdeaStore:
+        """The life of every idea: drafts, versions, receipts, reviews, status moves."""
+        return IdeaStore(self.database)
+
+    @cached_property
+    def eval_runs(self) -> EvalRunStore:
+        """Saved evaluation runs."""
+        return EvalRunStore(self.database)
 
     # Retrieval ------------------------------------------------------------------------------------
     @cached_property
-    def tokenizer(self) -> Any:
+    def tokenizer(self) -> ChineseTokenizer:
         """jieba with the shipped domain dictionary; its cache lives in the data dir."""
-        from retrieval.tokenizer import ChineseTokenizer
-
-        return ChineseTokenizer(cache_dir=self.settings.data_dir / "cache")
+        d = self.settings.dictionary_dir
+        return ChineseTokenizer(userdict=d / "userdict.txt", stopwords=d / "stopwords.txt",
+                                cache_dir=self.settings.cache_dir)
 
     @cached_property
-    def embeddings(self) -> Any:
+    def embeddings(self) -> Embeddings:
         """Offline hashed features, or an OpenAI-compatible embeddings endpoint."""
         cfg = self.settings.embedding
         if cfg.mode == "openai":
@@ -86,19 +130,15 @@ class Container:
 
             if not cfg.base_url:
                 raise ConfigError("已选择在线向量模型，但没有配置其地址。", "embedding.base_url is empty")
-            return make_openai_embeddings(
-                cfg.base_url,
-                cfg.model,
-                cfg.api_key.get_secret_value() if cfg.api_key else None,
-                timeout=cfg.timeout_s,
-                batch_size=cfg.batch_size,
-            )
+            return make_openai_embeddings(cfg.base_url, cfg.model,
+                                          cfg.api_key.get_secret_value() if cfg.api_key else None,
+                                          timeout=cfg.timeout_s, batch_size=cfg.batch_size)
         from retrieval.embeddings import HashedEmbeddings
 
         return HashedEmbeddings(dims=cfg.dims, tokenizer=self.tokenizer)
 
     @cached_property
-    def vector_store(self) -> Any:
+    def vector_store(self) -> ChromaVectorStore:
         """The Chroma collection of the embedding space in use (embedded, or a server)."""
         from retrieval.vector_store import ChromaVectorStore, make_chroma_client
 
@@ -111,28 +151,20 @@ class Container:
         return ChromaVectorStore(client, self.embeddings, base_name=cfg.collection)
 
     @cached_property
-    def indexer(self) -> Any:
+    def indexer(self) -> Indexer:
         """Keeps BM25 and vectors in step with the document store."""
         from retrieval.indexer import Indexer
 
         return Indexer(self.settings.index_dir, self.vector_store, tokenizer=self.tokenizer)
 
     @cached_property
-    def searcher(self) -> Any:
+    def searcher(self) -> Searcher:
         """The hybrid searcher."""
         from retrieval.hybrid import Searcher
 
         cfg = self.settings.retrieval
-        return Searcher(
-            self.document_store,
-            self.settings.index_dir,
-            self.vector_store,
-            tokenizer=self.tokenizer,
-            mode=cfg.mode,
-            candidates=cfg.candidates,
-            rrf_k=cfg.rrf_k,
-            dense_weight=cfg.dense_weight,
-        )
+        return Searcher(self.document_store, self.settings.index_dir, self.vector_store, tokenizer=self.tokenizer,
+                        mode=cfg.mode, candidates=cfg.candidates, rrf_k=cfg.rrf_k, dense_weight=cfg.dense_weight)
 
     @cached_property
     def search_service(self) -> SearchService:
@@ -147,98 +179,94 @@ class Container:
         return IngestService(store, sync_index=lambda: self.indexer.sync(store, progress=False),
                              record_batch=store.record_batch)
 
-    # LLM layer and audit --------------------------------------------------------------------------
+    # Model layer, tasks and audit -----------------------------------------------------------------
     @cached_property
-    def audit_log(self) -> Any:
+    def audit_log(self) -> AuditLog:
         """Where every assistant suggestion is recorded."""
-        from assistant.audit import AuditLog
-
         return AuditLog(self.database)
 
     @cached_property
-    def llm_runner(self) -> Any:
-        """The one entry point services use for model calls (offline mode: their own engines)."""
-        from assistant.audit import DbCallRecorder
+    def llm_runner(self) -> LLMRunner:
+        """The model layer (offline mode: no backend, the offline engines answer)."""
         from assistant.llm import build_llm_runner
+        from assistant.storage.audit_log import DbCallRecorder
 
         return build_llm_runner(self.settings, recorder=DbCallRecorder(self.database))
 
-    # Services ------------------------------------------------------------------------------------
     @cached_property
-    def accounts(self) -> Any:
-        """Log-in and role checks for members, staff and evaluators."""
-        from assistant.accounts import AccountService
+    def tasks(self) -> TaskRunner:
+        """The one task runner every screening, routing, draft and rating goes through."""
+        return TaskRunner(self.llm_runner, AuditLogSink(self.audit_log), max_chars=self.settings.ui.max_text_chars)
 
+    # Engines and services -------------------------------------------------------------------------
+    @cached_property
+    def accounts(self) -> AccountService:
+        """Log-in and accounts of members, staff and evaluators."""
         return AccountService(self.database)
 
     @cached_property
-    def screening_service(self) -> Any:
-        """Scope screening: the offline engine always, the LLM when configured; each screening audited."""
-        from assistant.screening import audit_log_sink, build_screening_service
-
-        return build_screening_service(self.settings, runner=self.llm_runner, recorder=audit_log_sink(self.audit_log))
+    def catalogue_store(self) -> CatalogueStore:
+        """Handling units and committees kept in the database (seeded from the catalogue files)."""
+        return CatalogueStore(CatalogueEntryStore(self.database), self.settings.catalogues_dir)
 
     @cached_property
-    def routing_service(self) -> Any:
-        """Domain, handling units, committee and channel suggestions for staff."""
-        from assistant.routing import audit_log_sink, build_routing_service
-
-        return build_routing_service(self.settings, runner=self.llm_runner, recorder=audit_log_sink(self.audit_log),
-                                     catalogue=self.catalogue_store.load())
+    def screener(self) -> OfflineScreener:
+        """The offline screening engine."""
+        s = self.settings
+        return OfflineScreener.load(s.models_dir / SCREENING_MODEL, s.catalogues_dir)
 
     @cached_property
-    def catalogue_store(self) -> Any:
-        """Handling units and committees kept in the database (seeded from corpus/catalogues)."""
-        from assistant.routing.catalogue_store import CatalogueStore
-
-        return CatalogueStore(self.database.session)
+    def router(self) -> OfflineRouter:
+        """The offline router over the catalogue kept in the database."""
+        s = self.settings
+        return OfflineRouter.load(self.catalogue_store.load(), models_dir=s.models_dir, items_path=s.items_path,
+                                  taxonomy_path=s.taxonomy_path, cache_dir=s.cache_dir)
 
     @cached_property
-    def catalogue_editor(self) -> Any:
+    def review_service(self) -> IdeaReviewService:
+        """Screening + routing of one text in one task (at most one model call)."""
+        return IdeaReviewService(self.tasks, ReviewSpec(ScreeningPart(self.screener), RoutingPart(self.router)))
+
+    @cached_property
+    def catalogue_editor(self) -> CatalogueEditor:
         """Staff edits of units; routing uses the edited catalogue at once."""
-        from assistant.routing.catalogue_store import CatalogueEditor
-
-        return CatalogueEditor(self.catalogue_store, self.routing_service.use_catalogue)
+        return CatalogueEditor(self.catalogue_store, self.review_service.use_catalogue)
 
     @cached_property
-    def review_service(self) -> Any:
-        """Screening + routing of one idea in a single model call (the citizen flow's first step)."""
-        from assistant.review import IdeaReviewService
-
-        return IdeaReviewService(self.screening_service, self.routing_service, self.llm_runner)
-
-    @cached_property
-    def cultivation_service(self) -> Any:
+    def cultivation_service(self) -> CultivationService:
         """Standard-format drafts, guided questions, stored sessions."""
-        from assistant.cultivation.factory import build_cultivation_service
-
         self.ensure_index(progress=False)
-        return build_cultivation_service(
-            self.settings, searcher=self.search_service, runner=self.llm_runner, sessions=self.database.session
-        )
+        spec = DraftingSpec(OfflineDrafter(), self.search_service)
+        return CultivationService(self.tasks, spec, self.ideas)
 
     @cached_property
-    def citizen_workflow(self) -> Any:
+    def cultivation_without_search(self) -> CultivationService:
+        """Drafting without retrieval (``baixing draft --no-search``; exports need no index)."""
+        return CultivationService(self.tasks, DraftingSpec(OfflineDrafter(), None), self.ideas)
+
+    @cached_property
+    def citizen_workflow(self) -> CitizenWorkflow:
         """The citizen's path: screening, streamed drafts, submission with a receipt, status look-up."""
-        from assistant.workflow import build_citizen_workflow
-
-        return build_citizen_workflow(self.settings, reviewer=self.review_service, cultivation=self.cultivation_service,
-                                      runner=self.llm_runner, sessions=self.database.session)
+        return CitizenWorkflow(self.review_service, self.cultivation_service, self.ideas,
+                               max_chars=self.settings.ui.max_text_chars)
 
     @cached_property
-    def member_workflow(self) -> Any:
+    def member_workflow(self) -> MemberWorkflow:
         """The member's path: open/import drafts, rubric, edits as versions, duplicates, history."""
-        from assistant.workflow import build_member_workflow
-
-        return build_member_workflow(self.settings, cultivation=self.cultivation_service,
-                                     sessions=self.database.session, searcher=self.search_service)
+        s = self.settings
+        return MemberWorkflow(self.cultivation_service, self.ideas, searcher=self.search_service,
+                              max_chars=s.ui.max_text_chars, max_upload_bytes=s.ui.max_upload_mb * 1024 * 1024)
 
     @cached_property
-    def staff(self) -> Any:
+    def staff(self) -> StaffServices:
         """Staff services: queue, clue triage, routing desk, duplicate clusters, hot topics."""
-        from assistant.staff import StaffServices
-
-        return StaffServices.from_container(self)
+        s = self.settings
+        return StaffServices(
+            queue_store=QueueStore(self.database), routing_store=RoutingStore(self.database),
+            batches=BatchStore(self.database), texts=TextStore(self.database),
+            reviewer=lambda: self.review_service, tokenizer=lambda: self.tokenizer, exports_dir=s.exports_dir,
+            cache_dir=s.cache_dir, max_chars=s.ui.max_text_chars,
+        )
 
     # Index lifecycle ------------------------------------------------------------------------------
     def ensure_index(self, progress: bool = True, force_corpus: bool = False) -> IndexReport:
@@ -301,6 +329,6 @@ def _corpus_digest(data_dir: Path) -> str:
         digest.update(path.name.encode())
         digest.update(str(path.stat().st_size).encode())
         with path.open("rb") as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+            for block in iter(partial(handle.read, 1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()

@@ -16,10 +16,13 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.accounts import UserSession, require_role
 from assistant.cultivation.models import DraftProposal
 from assistant.cultivation.rubric import DIMENSIONS, DimensionScore, QualityReport, QualityRubric
 from assistant.cultivation.segment import strip_numbering
 from assistant.errors import InputError
+from assistant.storage.enums import Role
+from assistant.tasks import ModelPrompt, TaskRequest, TaskRunner, TaskSpec
 
 TASK = "rubric_judge"
 KEYS: tuple[str, ...] = tuple(DIMENSIONS)
@@ -340,17 +343,54 @@ def agreement(items: Iterable[RatedProposal]) -> Agreement | None:
     )
 
 
-class ProposalRater:
-    """Scores proposals with the offline rubric and, when a model is configured, the LLM judge."""
+class RatingRequest(TaskRequest):
+    """One proposal to rate; ``text`` is its full text as the judge reads it."""
 
-    def __init__(self, runner: Any = None, rubric: QualityRubric | None = None) -> None:
-        self.runner = runner
+    report: QualityReport = Field(description="The offline rubric's report of the same proposal.")
+
+
+class RatingSpec(TaskSpec[RatingRequest, RubricJudgement, RubricJudgement]):
+    """The model judge beside the rubric: the rubric's scores are the offline answer."""
+
+    task = TASK
+    entity_type = "proposal"
+    action = "rate"
+    what = "提案内容"
+    answer_schema = RubricJudgement
+
+    def offline(self, request: RatingRequest) -> RubricJudgement:
+        return RubricJudgement.from_report(request.report)
+
+    def prompt(self, request: RatingRequest, offline: RubricJudgement) -> ModelPrompt:
+        return ModelPrompt(untrusted={"proposal": request.text})
+
+    def offline_answer(self, offline: RubricJudgement) -> RubricJudgement:
+        return offline
+
+    def accept(self, answer: RubricJudgement, request: RatingRequest, offline: RubricJudgement) -> RubricJudgement:
+        return answer
+
+    def summary(self, value: RubricJudgement) -> dict[str, Any]:
+        return {d.key: d.score for d in value.dimensions()}
+
+
+class ProposalRater:
+    """Scores proposals with the offline rubric and, when a model is configured, the LLM judge (one task)."""
+
+    def __init__(self, tasks: TaskRunner | None = None, rubric: QualityRubric | None = None) -> None:
+        self.tasks = tasks
         self.rubric = rubric or QualityRubric()
+        self.spec = RatingSpec()
 
     @property
     def llm_enabled(self) -> bool:
         """True when a model backend (not the offline engine) is configured."""
-        return self.runner is not None and self.runner.mode != "offline"
+        return self.tasks is not None and self.tasks.llm_enabled
+
+    @property
+    def mode(self) -> str:
+        """The model backend's name, or offline."""
+        return self.tasks.mode if self.tasks is not None else "offline"
 
     def rubric_rating(self, proposal: ProposalText) -> tuple[Rating, QualityReport]:
         """The offline rubric's rating (and its report, the judge's fallback)."""
@@ -359,17 +399,13 @@ class ProposalRater:
 
     def llm_rating(self, proposal: ProposalText, report: QualityReport) -> Rating:
         """The model's rating; on any failure the rubric's scores, marked with the reason."""
-        assert self.runner is not None
-        result = self.runner.run_structured(
-            TASK,
-            RubricJudgement,
-            offline=lambda: RubricJudgement.from_report(report),
-            untrusted={"proposal": proposal.prompt_text()},
-        )
+        assert self.tasks is not None
+        outcome = self.tasks.run(self.spec, RatingRequest(text=proposal.prompt_text(), report=report),
+                                 entity_id=proposal.id)
+        run = outcome.run
         return _rating(
-            "llm", result.value.dimensions(), backend=result.backend, model=result.model,
-            prompt_version=result.prompt_version, fallback=result.fallback.message if result.fallback else None,
-            tokens_in=result.tokens_in, tokens_out=result.tokens_out,
+            "llm", outcome.value.dimensions(), backend=run.engine, model=run.model, prompt_version=run.prompt_version,
+            fallback=run.fallback_message, tokens_in=run.tokens_in, tokens_out=run.tokens_out,
         )
 
     def rate_one(self, proposal: ProposalText, use_llm: bool = True) -> RatedProposal:
@@ -380,6 +416,7 @@ class ProposalRater:
 
     def rate(
         self,
+        actor: UserSession | None,
         proposals: Sequence[ProposalText],
         *,
         shortlist: int = 10,
@@ -387,7 +424,9 @@ class ProposalRater:
         use_llm: bool = True,
         progress: Callable[[int, int], None] | None = None,
     ) -> RatingReport:
-        """Rate, rank (ties broken by 建议具体可行, 分析深入, 情况准确, 选题聚焦, 格式规范, then id), shortlist."""
+        """Rate, rank (ties broken by 建议具体可行, 分析深入, 情况准确, 选题聚焦, 格式规范, then id), shortlist;
+        evaluators only."""
+        require_role(actor, Role.EVALUATOR)
         with_llm = use_llm and self.llm_enabled
         if rank_by != "rubric" and not with_llm:
             raise InputError("没有配置大模型，只能按规则评分排序。", f"rank_by={rank_by} without a model")
@@ -406,7 +445,7 @@ class ProposalRater:
         first_llm = next((i.llm for i in items if i.llm is not None), None)
         return RatingReport(
             items=items, rank_by=rank_by, shortlist=shortlist,
-            llm_backend=self.runner.mode if with_llm else None,
+            llm_backend=self.mode if with_llm else None,
             llm_model=first_llm.model if first_llm else None,
             agreement=agreement(items) if with_llm else None,
         )

@@ -1,23 +1,45 @@
-"""Screening and routing of one idea in a single model call (task ``idea_review``).
+"""The review of one idea — scope screening and, when wanted, routing — as one task (``idea_review``).
 
-With drafting as the second call, an idea costs at most two model calls end to end. Offline, or when the
-call fails, both answers come from the offline engines, marked as such.
+Offline, the screening and routing engines answer; with a model, one structured call answers both. Every entry
+point that screens or routes (the citizen page, the API, staff triage, ``baixing screen|route``, the evals)
+runs this one spec, so what is measured is what citizens get.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.routing.models import LLMRouting, RoutingOutcome
-from assistant.routing.service import RoutingService
-from assistant.screening.models import LLMScreening, ScreeningOutcome
-from assistant.screening.service import ScreeningService
-from assistant.textinput import clean_text
+from assistant.routing.catalogue import Catalogue
+from assistant.routing.engine import OfflineRouter
+from assistant.routing.models import LLMRouting, RoutingDecision
+from assistant.routing.spec import RoutingPart
+from assistant.screening.models import LLMScreening, ScreeningVerdict
+from assistant.screening.spec import ScreeningPart
+from assistant.storage.records import ReviewRecord
+from assistant.tasks import OFFLINE, ModelPrompt, TaskOutcome, TaskRequest, TaskRun, TaskRunner, TaskSpec
 
-TASK = "idea_review"
+RoutingWanted = Literal["if_in_scope", "always", "never"]
+NO_MODEL_ROUTING = "大模型判断这条内容不属于“百姓提案”范围，没有给出分办建议；以上为离线规则的分办建议。"
+
+
+class ReviewRequest(TaskRequest):
+    """One text to review; ``routing`` says when a routing suggestion is wanted."""
+
+    routing: RoutingWanted = "if_in_scope"
+
+    def wants_routing(self, in_scope: bool) -> bool:
+        """Whether this request wants routing for a verdict with ``in_scope``."""
+        return self.routing == "always" or (self.routing == "if_in_scope" and in_scope)
+
+
+class IdeaReview(BaseModel):
+    """The screening verdict and, when wanted, the routing decision of one text."""
+
+    verdict: ScreeningVerdict
+    decision: RoutingDecision | None = None
+    routing_by_model: bool = Field(default=False, exclude=True, description="The model produced the routing.")
 
 
 class LLMIdeaReview(BaseModel):
@@ -29,72 +51,122 @@ class LLMIdeaReview(BaseModel):
     routing: LLMRouting | None = Field(default=None, description="Only when screening.in_scope is true.")
 
 
-class IdeaReview(BaseModel):
-    """Screening outcome and, for ideas in scope, the routing outcome; each keeps its offline twin."""
+class ReviewSpec(TaskSpec[ReviewRequest, IdeaReview, LLMIdeaReview]):
+    """Screening + routing of one text, in one model call."""
 
-    screening: ScreeningOutcome
-    routing: RoutingOutcome | None
-    llm_calls: int = Field(description="Model requests this review made (0 offline).")
+    task = "idea_review"
+    entity_type = "idea"
+    action = "review"
+    what = "要分析的内容"
+    substance = True
+    answer_schema = LLMIdeaReview
+
+    def __init__(self, screening: ScreeningPart, routing: RoutingPart) -> None:
+        self.screening = screening
+        self.routing = routing
+
+    def offline(self, request: ReviewRequest) -> IdeaReview:
+        verdict = self.screening.offline(request.text)
+        decision = self.routing.offline(request.text) if request.wants_routing(verdict.in_scope) else None
+        return IdeaReview(verdict=verdict, decision=decision)
+
+    def _decision(self, request: ReviewRequest, offline: IdeaReview) -> RoutingDecision:
+        return offline.decision or self.routing.offline(request.text)
+
+    def prompt(self, request: ReviewRequest, offline: IdeaReview) -> ModelPrompt:
+        decision = self._decision(request, offline)
+        catalogues = {f"screening.{k}": v for k, v in self.screening.catalogues().items()}
+        catalogues.update({f"routing.{k}": v for k, v in self.routing.catalogues(request.text, decision).items()})
+        return ModelPrompt(
+            variables={**self.screening.variables(), **self.routing.variables(request.text, decision)},
+            untrusted={"text": request.text}, catalogues=catalogues,
+        )
+
+    def offline_answer(self, offline: IdeaReview) -> LLMIdeaReview:
+        routing = self.routing.offline_answer(offline.decision) if offline.decision else None
+        return LLMIdeaReview(screening=self.screening.offline_answer(offline.verdict), routing=routing)
+
+    def accept(self, answer: LLMIdeaReview, request: ReviewRequest, offline: IdeaReview) -> IdeaReview:
+        verdict = self.screening.accept(answer.screening, request.text, offline.verdict)
+        if not request.wants_routing(verdict.in_scope):
+            return IdeaReview(verdict=verdict)
+        if answer.routing is None:
+            return IdeaReview(verdict=verdict, decision=self._decision(request, offline))
+        decision = self.routing.accept(answer.routing, self._decision(request, offline))
+        return IdeaReview(verdict=verdict, decision=decision, routing_by_model=True)
+
+    def stamp(self, value: IdeaReview, run: TaskRun) -> IdeaReview:
+        verdict = value.verdict.model_copy(update=run.stamp())
+        decision = value.decision
+        if decision is not None and value.routing_by_model:
+            decision = decision.model_copy(update=run.stamp())
+        elif decision is not None and run.engine != OFFLINE and not run.is_fallback:
+            decision = decision.model_copy(update={"fallback": NO_MODEL_ROUTING})
+        elif decision is not None:
+            decision = decision.model_copy(update=run.stamp())
+        return value.model_copy(update={"verdict": verdict, "decision": decision})
+
+    def summary(self, value: IdeaReview) -> dict[str, Any]:
+        return {"screening": self.screening.summary(value.verdict),
+                "routing": self.routing.summary(value.decision) if value.decision else None}
+
+    def agrees(self, shown: IdeaReview, offline: IdeaReview) -> bool:
+        same_scope = self.screening.agrees(shown.verdict, offline.verdict)
+        if shown.decision is None or offline.decision is None:
+            return same_scope
+        return same_scope and self.routing.agrees(shown.decision, offline.decision)
 
 
 class IdeaReviewService:
-    """Runs screening + routing for one idea with at most one model request (plus one retry on a bad answer)."""
+    """Screens (and routes) texts through the task runner with the one review spec."""
 
-    def __init__(self, screening: ScreeningService, routing: RoutingService, runner: Any | None) -> None:
-        self.screening = screening
-        self.routing = routing
-        self.runner = runner
+    def __init__(self, tasks: TaskRunner, spec: ReviewSpec) -> None:
+        self.tasks = tasks
+        self.spec = spec
 
-    def review(self, text: str, known_names: Sequence[str] = (), entity_id: str | None = None) -> IdeaReview:
-        """Screen the idea and, when it is in scope, suggest its routing."""
-        text = clean_text(text, self.screening.max_chars, "要分析的内容")
-        offline_screen = self.screening.screen(text, known_names, offline_only=True, audit=False)
-        if not self.screening.llm_enabled or self.runner is None:
-            in_scope = offline_screen.verdict.in_scope
-            routing = self.routing.route(text, offline_only=True, audit=False) if in_scope else None
-            return self._recorded(text, offline_screen, routing, 0, entity_id)
+    @property
+    def router(self) -> OfflineRouter:
+        """The offline router in use (its domain classifier also serves staff analyses and the domain eval)."""
+        return self.spec.routing.router
 
-        offline_verdict = offline_screen.verdict
-        offline_decision = self.routing.offline.route(text)
-        screen_vars, screen_cats = self.screening.llm_request()
-        route_vars, route_cats = self.routing.llm_request(text, offline_decision)
-        variables = {
-            "channels": screen_vars["channels"],
-            "units": route_vars["units"],
-            "domains": route_vars["domains"],
-            "committees": route_vars["committees"],
-            "routing_channels": route_vars["channels"],
-        }
-        catalogues = {f"screening.{k}": v for k, v in screen_cats.items()}
-        catalogues.update({f"routing.{k}": v for k, v in route_cats.items()})
-        result = self.runner.run_structured(
-            TASK,
-            LLMIdeaReview,
-            offline=lambda: LLMIdeaReview(
-                screening=self.screening.offline_answer(offline_verdict),
-                routing=self.routing.offline_answer(offline_decision),
-            ),
-            variables=variables,
-            untrusted={"text": text},
-            catalogues=catalogues,
-            known_names=list(known_names),
-        )
-        answer: LLMIdeaReview = result.value
-        screening = self.screening.outcome_from(result, answer.screening, text, offline_verdict)
-        routing = None
-        if screening.verdict.in_scope:
-            routing = self.routing.outcome_from(result, answer.routing, offline_decision)
-        return self._recorded(text, screening, routing, result.calls, entity_id)
+    @property
+    def catalogue(self) -> Catalogue:
+        """The routing catalogue in use."""
+        return self.spec.routing.catalogue
 
-    def _recorded(
+    def use_catalogue(self, catalogue: Catalogue) -> None:
+        """Route with an edited catalogue from now on."""
+        self.spec.routing.use_catalogue(catalogue)
+
+    def review(
         self,
         text: str,
-        screening: ScreeningOutcome,
-        routing: RoutingOutcome | None,
-        calls: int,
-        entity_id: str | None,
-    ) -> IdeaReview:
-        self.screening.record(text, screening, entity_id)
-        if routing is not None:
-            self.routing.record(text, routing, entity_id)
-        return IdeaReview(screening=screening, routing=routing, llm_calls=calls)
+        *,
+        known_names: tuple[str, ...] = (),
+        routing: RoutingWanted = "if_in_scope",
+        offline_only: bool = False,
+        audit: bool = True,
+        entity_id: str | None = None,
+        user_id: int | None = None,
+    ) -> TaskOutcome[IdeaReview]:
+        """Screen ``text`` and route it as ``routing`` asks; InputError (Chinese) for unusable text."""
+        request = ReviewRequest(text=text, known_names=known_names, routing=routing)
+        return self.tasks.run(self.spec, request, offline_only=offline_only, audit=audit, entity_id=entity_id,
+                              user_id=user_id)
+
+
+def review_record(review: IdeaReview) -> ReviewRecord:
+    """What storage keeps of a review: the verdict with its routing context, and the suggested units.
+
+    Web submissions, API submissions and staff imports store reviews this one way, so the staff queue shows
+    the same (committee, channel, reasons) whichever way an idea came in.
+    """
+    verdict, decision = review.verdict, review.decision
+    details = verdict.model_dump(mode="json")
+    if decision is not None:
+        details["routing"] = decision.model_dump(mode="json", exclude={"units"})
+    return ReviewRecord(
+        in_scope=verdict.in_scope, confidence=verdict.confidence, reasons=[verdict.reason], details=details,
+        domain=decision.domain if decision else None,
+        suggested_units=[u.model_dump(mode="json") for u in decision.units] if decision else None,
+    )

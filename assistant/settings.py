@@ -108,6 +108,13 @@ class RetrievalSettings(BaseModel):
     mode: Literal["bm25", "dense", "hybrid"] = Field(default="hybrid", description="Retriever used by services.")
 
 
+class PathSettings(BaseModel):
+    """Where shipped assets live besides the corpus (every runtime path comes from this tree)."""
+
+    catalogues: Path | None = Field(default=None, description="Catalogue folder; default <corpus_dir>/catalogues.")
+    models: Path | None = Field(default=None, description="Trained model weights; default <repo>/models.")
+
+
 class UISettings(BaseModel):
     """The Gradio app."""
 
@@ -138,6 +145,7 @@ class Settings(BaseSettings):
     prompts: PromptSettings = Field(default_factory=PromptSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     ui: UISettings = Field(default_factory=UISettings)
+    paths: PathSettings = Field(default_factory=PathSettings)
 
     # Derived paths -------------------------------------------------------------------------------
     @property
@@ -164,6 +172,36 @@ class Settings(BaseSettings):
     def runs_dir(self) -> Path:
         """Folder for evaluation run files."""
         return self.data_dir / "runs"
+
+    @property
+    def catalogues_dir(self) -> Path:
+        """Folder of the unit, committee, channel and drafting catalogues."""
+        return self.paths.catalogues or self.corpus_dir / "catalogues"
+
+    @property
+    def models_dir(self) -> Path:
+        """Folder of the trained weights (screening classifier, domain model, router configuration)."""
+        return self.paths.models or REPO_ROOT / "models"
+
+    @property
+    def items_path(self) -> Path:
+        """The shipped past items (routing learns unit votes from their replies)."""
+        return self.corpus_dir / "data" / "items.jsonl.gz"
+
+    @property
+    def taxonomy_path(self) -> Path:
+        """The three-level message classification."""
+        return self.corpus_dir / "data" / "taxonomy.jsonl.gz"
+
+    @property
+    def dictionary_dir(self) -> Path:
+        """jieba user dictionary and stop words."""
+        return self.corpus_dir / "dict"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Caches derived from shipped data (fitted indexes, analyses)."""
+        return self.data_dir / "cache"
 
     @property
     def prompts_dir(self) -> Path:

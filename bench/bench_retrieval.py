@@ -36,7 +36,7 @@ def _cli(data_dir: Path, *args: str, env_extra: dict[str, str] | None = None) ->
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "baixing", *args], env=env, capture_output=True, text=True, check=True
     )
     seconds = time.perf_counter() - start
     peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024

@@ -50,7 +50,7 @@ def _ok(url: str) -> bool:
 
 def ensure_index(data_dir: Path) -> None:
     """Build the index once (untimed) so every run is a start with the index present."""
-    cmd = [sys.executable, "-m", "assistant.cli", "index", "--quiet"]
+    cmd = [sys.executable, "-m", "baixing", "index", "--quiet"]
     print(f"checking/building the index in {data_dir} …", flush=True)
     subprocess.run(cmd, env=_env(data_dir), check=True)
 
@@ -59,7 +59,7 @@ def one_start(data_dir: Path, log: Path) -> tuple[float, float]:
     """Seconds to the served page and to the served app config, for one fresh server process."""
     port = _port()
     url = f"http://127.0.0.1:{port}/"
-    cmd = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "baixing", "serve", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as out:
         start = time.perf_counter()
         process = subprocess.Popen(cmd, env=_env(data_dir), stdout=out, stderr=subprocess.STDOUT)

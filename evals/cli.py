@@ -18,25 +18,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assistant.accounts import LOCAL_OPERATOR
+from assistant.container import Container
 from evals.suites import SUITES
 
 DEFAULT_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.yaml"
 
 
-def _container() -> Any:
-    from assistant.container import Container
-
-    return Container.from_env()
-
-
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace, root: Container) -> int:
     """Run one suite and save the run."""
     from evals.runner import container_for, run_suite
 
-    container = container_for(
-        _container(), args.suite, backend=args.backend, model=args.model, prompt_version=args.prompt_version
-    )
-    run = run_suite(container, args.suite, dataset=args.dataset, modes=getattr(args, "modes", None))
+    container = container_for(root, args.suite, backend=args.backend, model=args.model,
+                              prompt_version=args.prompt_version)
+    run = run_suite(container, args.suite, dataset=args.dataset, modes=getattr(args, "modes", None),
+                    actor=LOCAL_OPERATOR)
     if args.json:
         print(json.dumps({"run_id": run.run_id, "path": run.path, "aggregates": run.aggregates, "usage": run.usage},
                          ensure_ascii=False))
@@ -46,11 +42,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_list(args: argparse.Namespace) -> int:
+def cmd_list(args: argparse.Namespace, container: Container) -> int:
     """The newest runs."""
     from evals.store import RunStore
 
-    runs = RunStore.of(_container()).list_runs(args.suite, args.limit)
+    runs = RunStore.of(container).list_runs(LOCAL_OPERATOR, args.suite, args.limit)
     if not runs:
         print("还没有评测运行记录。用 baixing eval SUITE 运行一个评测套件。")
         return 0
@@ -60,13 +56,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
+def cmd_compare(args: argparse.Namespace, container: Container) -> int:
     """Per-metric deltas with bootstrap intervals and the flipped cases."""
     from evals.compare import compare_runs
     from evals.store import RunStore
 
-    store = RunStore.of(_container())
-    comparison = compare_runs(store.load(args.run_a), store.load(args.run_b))
+    store = RunStore.of(container)
+    comparison = compare_runs(store.load(LOCAL_OPERATOR, args.run_a), store.load(LOCAL_OPERATOR, args.run_b))
     if args.json:
         print(comparison.model_dump_json(indent=1))
     else:
@@ -74,12 +70,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_report(args: argparse.Namespace) -> int:
+def cmd_report(args: argparse.Namespace, container: Container) -> int:
     """Write the self-contained HTML report of a run."""
     from evals.report import write_report
     from evals.store import RunStore
 
-    container = _container()
     run = RunStore.of(container).load(args.run)
     out = Path(args.out) if args.out else container.settings.runs_dir / f"{run.run_id}.html"
     write_report(run, out)
@@ -87,17 +82,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def cmd_check(args: argparse.Namespace, container: Container) -> int:
     """Exit 1 when any metric falls outside its threshold."""
     from evals.gate import load_thresholds, run_gate
     from evals.store import RunStore
 
     gates = load_thresholds(Path(args.thresholds))
-    container = _container()
     store = RunStore.of(container)
     given = {}
     for ref in args.runs or []:
-        run = store.load(ref)
+        run = store.load(LOCAL_OPERATOR, ref)
         given[run.suite] = run
     report = run_gate(container, gates, given, progress=lambda m: print(m, file=sys.stderr, flush=True))
     print(report.text_zh())

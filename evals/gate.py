@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
+from assistant.accounts import LOCAL_OPERATOR
 from assistant.errors import InputError
 from evals.harness import Run, fmt
 from evals.suites import get_suite
@@ -176,7 +177,7 @@ def run_gate(
         if run is None:
             if progress:
                 progress(f"正在运行评测套件 {gate.suite}……")
-            run = run_suite(offline, gate.suite, dataset=gate.dataset)
+            run = run_suite(offline, gate.suite, dataset=gate.dataset, actor=LOCAL_OPERATOR)
         used[gate.suite] = run.run_id
         checks += check_run(run, gate.thresholds)
     return GateReport(checks=checks, runs=used)

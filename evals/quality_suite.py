@@ -23,6 +23,7 @@ from typing import Any
 
 from assistant.errors import InputError
 from assistant.ratings import ProposalRater, ProposalText, Rating, proposal_from_record
+from assistant.tasks import TaskRunner
 from evals.harness import CaseResult, load_dataset
 
 DATASET = Path(__file__).resolve().parent / "quality" / "pairs.jsonl"
@@ -99,10 +100,10 @@ def _band_case(row: dict[str, Any], judge: _CachedJudge, number: int) -> CaseRes
                                               "judge": active.backend})
 
 
-def run_quality(runner: Any, dataset: Path | None = None) -> tuple[list[CaseResult], dict[str, Any]]:
-    """Judge every case with the rubric, and the LLM judge when ``runner`` has a model; (cases, config)."""
+def run_quality(tasks: TaskRunner | None, dataset: Path | None = None) -> tuple[list[CaseResult], dict[str, Any]]:
+    """Judge every case with the rubric, and the LLM judge when ``tasks`` has a model; (cases, config)."""
     rows = load_dataset(dataset or DATASET, ("a|proposal",))
-    judge = _CachedJudge(ProposalRater(runner))
+    judge = _CachedJudge(ProposalRater(tasks))
     cases = [
         _pair_case(row, judge, n) if "a" in row else _band_case(row, judge, n) for n, row in enumerate(rows, start=1)
     ]

@@ -10,13 +10,12 @@ accuracy, macro-F1 and per-class precision/recall/F1 per group. A custom dataset
 ``answered_top1`` (top-1 right, only for cases the router did not abstain on). The past items the ideas were
 written from are hidden from the similar-item votes.
 
-    uv run python -m evals.routing_suite domain
-    uv run python -m evals.routing_suite routing
+    uv run baixing eval domain
+    uv run baixing eval routing
 """
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import time
@@ -24,7 +23,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.harness import CaseResult, load_dataset, new_run, save_run
+from assistant.review import IdeaReviewService
+from assistant.routing.domain import DomainModel
+from evals.harness import CaseResult, load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUTING_DIR = ROOT / "evals" / "routing"
@@ -63,9 +64,8 @@ def class_report(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     return {"accuracy": round(accuracy, 4), "macro_f1": round(macro, 4), "per_class": per}
 
 
-def run_domain(service: Any, dataset: Path | None = None) -> tuple[list[CaseResult], dict[str, Any]]:
+def run_domain(model: DomainModel, dataset: Path | None = None) -> tuple[list[CaseResult], dict[str, Any]]:
     """Classify every case; cases grouped by set name."""
-    model = service.offline.domain_model
     sets = {dataset.stem: load_dataset(dataset, ("text", "label"))} if dataset else domain_sets()
     cases: list[CaseResult] = []
     summary: dict[str, Any] = {}
@@ -88,12 +88,13 @@ def run_domain(service: Any, dataset: Path | None = None) -> tuple[list[CaseResu
 
 
 def run_routing(
-    service: Any, dataset: Path | None = None, offline_only: bool = True
+    reviewer: IdeaReviewService, dataset: Path | None = None, offline_only: bool = True
 ) -> tuple[list[CaseResult], dict[str, Any]]:
-    """Route every idea (no audit; the model too when ``offline_only`` is False); cases grouped by split name."""
+    """Route every idea with the review task citizens get (no audit; the model too when ``offline_only`` is
+    False); cases grouped by split name."""
     sets = {dataset.stem: dataset} if dataset else ROUTING_SETS
     loaded = {name: load_dataset(path, ("text", "acceptable_units")) for name, path in sets.items()}
-    router = service.offline
+    router = reviewer.router
     original = router.items
     sources = {c["source"].split()[-1] for rows in loaded.values() for c in rows if "item-" in c.get("source", "")}
     if original is not None and hasattr(original, "without"):
@@ -103,7 +104,9 @@ def run_routing(
         for name, rows in loaded.items():
             for row in rows:
                 start = time.perf_counter()
-                decision = service.route(row["text"], offline_only=offline_only, audit=False).decision
+                decision = reviewer.review(row["text"], routing="always", offline_only=offline_only,
+                                           audit=False).value.decision
+                assert decision is not None
                 ms = (time.perf_counter() - start) * 1000
                 names = [u.name for u in decision.units]
                 ok = set(row["acceptable_units"])
@@ -132,28 +135,3 @@ def run_routing(
         router.items = original
     config = {"suite": "routing", "router": router.config.__dict__, "datasets": {k: str(v) for k, v in sets.items()}}
     return cases, config
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Routing eval suites (offline)")
-    parser.add_argument("suite", choices=["domain", "routing"])
-    parser.add_argument("--dataset", type=Path)
-    parser.add_argument("--save", type=Path, help="folder to save the run in")
-    args = parser.parse_args(argv)
-    from assistant.routing.engine import OfflineRouter
-    from assistant.routing.service import RoutingService
-
-    service = RoutingService(OfflineRouter.load(with_items=args.suite == "routing"))
-    runner = run_domain if args.suite == "domain" else run_routing
-    cases, config = runner(service, args.dataset)
-    run = new_run(args.suite, config, cases)
-    print(run.markdown_table())
-    if "summary" in config:
-        print(json.dumps(config["summary"], ensure_ascii=False, indent=1))
-    if args.save:
-        print(save_run(run, args.save))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -8,7 +8,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.accounts import UserSession, require_role
 from assistant.errors import InputError
+from assistant.storage.enums import Role
 from evals.harness import Run, new_run
 from evals.snapshot import run_snapshot
 from evals.store import RunStore
@@ -110,11 +112,13 @@ def run_suite(
     dataset: str | Path | None = None,
     modes: list[str] | None = None,
     *,
-    created_by: int | None = None,
+    actor: UserSession | None,
     progress: Progress | None = None,
     save: bool = True,
 ) -> Run:
-    """Run ``suite`` with the container's backend; save it under the runs folder and in the database."""
+    """Run ``suite`` with the container's backend (evaluators only); save it under the runs folder and in the
+    database."""
+    who = require_role(actor, Role.EVALUATOR)
     spec = get_suite(suite)
     path = Path(dataset) if dataset else None
     if path is not None and not path.is_file():
@@ -142,6 +146,6 @@ def run_suite(
             config["modes"] = list(modes)
         run = new_run(spec.name, config, cases, usage=counter.usage(wall))
         if save:
-            RunStore.of(container).save(run, created_by=created_by)
+            RunStore.of(container).save(run, created_by=who.user_id)
         notify(1.0, "完成")
     return run

@@ -6,17 +6,17 @@ cases only), ``false_reject`` (in-scope cases only), ``category_accuracy`` (out-
 caught). ``config["summary"]`` adds the same figures per source (Teddy messages / written ideas) and the
 per-category confusion matrix.
 
-    uv run python -m evals.screening_suite            # offline engine, dev + test, prints Markdown tables
+    uv run baixing eval screening                     # dev + test; the same review task citizens get
 """
 
 from __future__ import annotations
 
-import argparse
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.screening.models import ScreeningVerdict
 from evals.harness import CaseResult, load_dataset
 
 DATA_DIR = Path(__file__).resolve().parent / "screening" / "data"
@@ -70,7 +70,7 @@ def summarize(cases: Sequence[CaseResult]) -> dict[str, Any]:
     }
 
 
-def run_screening(service: Any, dataset: Path | None) -> tuple[list[CaseResult], dict]:
+def run_screening(screen: Callable[[str], ScreeningVerdict], dataset: Path | None) -> tuple[list[CaseResult], dict]:
     """Screen every case of the dataset(s) with ``service``; cases grouped by split name."""
     sets = {dataset.stem: dataset} if dataset else DATASETS
     cases: list[CaseResult] = []
@@ -79,7 +79,7 @@ def run_screening(service: Any, dataset: Path | None) -> tuple[list[CaseResult],
         members: list[CaseResult] = []
         for case in load_dataset(path, ("text", "in_scope")):
             start = time.perf_counter()
-            verdict = service.screen(case["text"], audit=False).verdict  # evals stay out of the audit log
+            verdict = screen(case["text"])
             latency = (time.perf_counter() - start) * 1000
             gold_in, gold_cat = bool(case["in_scope"]), case.get("category")
             metrics, reason = score_case(gold_in, gold_cat, verdict.in_scope, verdict.category)
@@ -126,38 +126,3 @@ def markdown(summary: dict[str, Any]) -> str:
             row = data["confusion"][gold]
             lines.append(f"| {gold} | " + " | ".join(str(row[p]) for p in LABELS) + " |")
     return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the suite offline (same service the app builds), save the run and print Markdown tables."""
-    from assistant.screening.factory import build_screening_service
-    from assistant.settings import load_settings
-    from evals.harness import new_run, save_run
-
-    parser = argparse.ArgumentParser(description="Scope-screening evaluation (offline engine).")
-    parser.add_argument("--dataset", type=Path, default=None, help="one JSONL split (default: dev and test)")
-    args = parser.parse_args(argv)
-    settings = load_settings()
-    service = build_screening_service(settings)
-    cases, config = run_screening(_OfflineOnly(service), args.dataset)
-    run = new_run("screening", {**config, "backend": "offline"}, cases)
-    path = save_run(run, settings.runs_dir)
-    print(run.summary_zh())
-    print()
-    print(markdown(config["summary"]))
-    print(f"\n运行记录已保存：{path}")
-    return 0
-
-
-class _OfflineOnly:
-    """Adapter that forces the offline engine (for the standalone entry)."""
-
-    def __init__(self, service: Any) -> None:
-        self.service = service
-
-    def screen(self, text: str, audit: bool = False) -> Any:
-        return self.service.screen(text, offline_only=True, audit=audit)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import InputError
 from evals.harness import CaseResult
 
-SuiteRunner = Callable[[Any, Path | None, "RunOptions"], tuple[list[CaseResult], dict[str, Any]]]
+if TYPE_CHECKING:
+    from assistant.container import Container
+
+SuiteRunner = Callable[["Container", Path | None, "RunOptions"], tuple[list[CaseResult], dict[str, Any]]]
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -47,55 +50,44 @@ class SuiteSpec:
         return None if value is None else value >= 1.0 - 1e-9
 
 
-def _retrieval(container: Any, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
+def _retrieval(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
     from evals.retrieval_suite import run_retrieval
 
     container.ensure_index(progress=False)
     return run_retrieval(container.searcher, dataset, options.modes)
 
 
-def _screening(container: Any, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
+def _screening(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
+    """The review task citizens get (routing not wanted), out of the audit log."""
     from evals.screening_suite import run_screening
 
-    service = container.screening_service
-    if options.offline_only:
-        return run_screening(_OfflineScreening(service), dataset)
-    return run_screening(service, dataset)
+    reviewer = container.review_service
+    return run_screening(lambda text: reviewer.review(text, routing="never", offline_only=options.offline_only,
+                                                      audit=False).value.verdict, dataset)
 
 
-def _domain(container: Any, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
+def _domain(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
     from evals.routing_suite import run_domain
 
-    return run_domain(container.routing_service, dataset)
+    return run_domain(container.review_service.router.domain_model, dataset)
 
 
-def _routing(container: Any, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
+def _routing(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
     from evals.routing_suite import run_routing
 
-    return run_routing(container.routing_service, dataset, offline_only=options.offline_only)
+    return run_routing(container.review_service, dataset, offline_only=options.offline_only)
 
 
-def _drafting(container: Any, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
+def _drafting(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
     from evals.drafting_suite import run_drafting
 
     return run_drafting(container.cultivation_service, dataset, offline_only=options.offline_only)
 
 
-def _quality(container: Any, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
+def _quality(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
     from evals.quality_suite import run_quality
 
-    runner = None if options.offline_only else container.llm_runner
-    return run_quality(runner, dataset)
-
-
-class _OfflineScreening:
-    """Adapter that forces the offline engine."""
-
-    def __init__(self, service: Any) -> None:
-        self.service = service
-
-    def screen(self, text: str, audit: bool = False) -> Any:
-        return self.service.screen(text, offline_only=True, audit=audit)
+    return run_quality(None if options.offline_only else container.tasks, dataset)
 
 
 _CORPUS = ROOT / "corpus" / "data"
@@ -118,7 +110,7 @@ SUITES: dict[str, SuiteSpec] = {
             primary="exact",
             run=_screening,
             default_datasets=(ROOT / "evals/screening/data/dev.jsonl", ROOT / "evals/screening/data/test.jsonl"),
-            tasks=("screening",),
+            tasks=("idea_review",),
             uses_llm=True,
             lower_is_better=frozenset({"false_reject"}),
             confusion=("gold", "predicted"),
@@ -142,7 +134,7 @@ SUITES: dict[str, SuiteSpec] = {
             primary="top1",
             run=_routing,
             default_datasets=(ROOT / "evals/routing/dev.jsonl", ROOT / "evals/routing/test.jsonl"),
-            tasks=("routing",),
+            tasks=("idea_review",),
             uses_llm=True,
             lower_is_better=frozenset({"abstain"}),
             confusion=("gold_domain", "domain"),

@@ -6,12 +6,16 @@ import gzip
 import itertools
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from assistant.routing.engine import OfflineRouter
+from assistant.screening.engine import OfflineScreener
 from assistant.settings import REPO_ROOT, Settings, test_settings
+from tests.support import shipped_router, shipped_screener
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -45,6 +49,9 @@ def mini_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("mini-corpus")
     data = root / "data"
     data.mkdir()
+    for folder in ("catalogues", "dict"):
+        shutil.copytree(REPO_ROOT / "corpus" / folder, root / folder)
+    shutil.copy(REPO_ROOT / "corpus" / "data" / "taxonomy.jsonl.gz", data / "taxonomy.jsonl.gz")
     shipped = REPO_ROOT / "corpus" / "data"
     _write_subset(shipped / "items.jsonl.gz", data / "items.jsonl.gz", MINI_ITEMS)
     with gzip.open(shipped / "policies.jsonl.gz", "rt", encoding="utf-8") as handle:
@@ -75,3 +82,15 @@ def container(settings: Settings) -> Iterator[object]:
     from assistant.container import Container
 
     yield Container(settings)
+
+
+@pytest.fixture(scope="session")
+def screener() -> OfflineScreener:
+    """The shipped screening model and catalogues (loaded once)."""
+    return shipped_screener()
+
+
+@pytest.fixture(scope="session")
+def router(tmp_path_factory: pytest.TempPathFactory) -> OfflineRouter:
+    """The router over the shipped domain model, catalogue and past items (loaded once)."""
+    return shipped_router(cache_dir=tmp_path_factory.mktemp("router-cache"))

@@ -46,12 +46,12 @@ def build_catalogue_page(container: Any, session: gr.State) -> None:
     @guarded(container, "catalogue list")
     def list_units(user: Any) -> Any:
         require_role(user, Role.STAFF)
-        return gr.update(choices=[NEW_UNIT, *editor().catalogue().unit_names()])
+        return gr.update(choices=[NEW_UNIT, *editor().catalogue(user).unit_names()])
 
     @guarded(container, "catalogue open")
     def open_unit(user: Any, choice: str | None) -> list[Any]:
         require_role(user, Role.STAFF)
-        unit = editor().catalogue().unit(choice or "")
+        unit = editor().catalogue(user).unit(choice or "")
         if unit is None:
             return ["", "", "", "", "", [], "", ""]
         data = unit_to_dict(unit)
@@ -63,16 +63,17 @@ def build_catalogue_page(container: Any, session: gr.State) -> None:
         staff = require_role(user, Role.STAFF)
         entry = dict(zip(FIELDS, values, strict=True))
         entry["aliases"], entry["keywords"] = _split(entry["aliases"]), _split(entry["keywords"])
-        unit = editor().save_unit(entry, staff.user_id)
-        names = [NEW_UNIT, *editor().catalogue().unit_names()]
+        unit = editor().save_unit(staff, entry)
+        names = [NEW_UNIT, *editor().catalogue(user).unit_names()]
         return f"已保存“{unit.name}”，分办建议已按新目录计算。", gr.update(choices=names, value=unit.name)
 
     @guarded(container, "catalogue remove")
     def remove_unit(user: Any, unit_name: str) -> tuple[str, Any]:
         require_role(user, Role.STAFF)
-        if not editor().remove_unit(unit_name):
+        if not editor().remove_unit(user, unit_name):
             return f"目录中没有“{unit_name}”。", gr.update()
-        return f"已删除“{unit_name}”。", gr.update(choices=[NEW_UNIT, *editor().catalogue().unit_names()], value=None)
+        names = [NEW_UNIT, *editor().catalogue(user).unit_names()]
+        return f"已删除“{unit_name}”。", gr.update(choices=names, value=None)
 
     refresh.click(list_units, inputs=[session], outputs=[picker])
     picker.focus(list_units, inputs=[session], outputs=[picker])

@@ -135,13 +135,13 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
         except Exception:
             yield {status: STOPPED}
             raise
-        if not review.screening.verdict.in_scope:
+        if not review.value.verdict.in_scope:
             hint = wf().reframed_idea(review)
-            yield {status: "", verdict: verdict_markdown(review), reframe: hint, draft_id: None,
+            yield {status: "", verdict: verdict_markdown(review.value), reframe: hint, draft_id: None,
                    reframe_button: gr.update(visible=hint is not None), draft_box: gr.update(visible=False)}
             return
         writing = "模型正在撰写" if wf().streaming else "正在起草"
-        yield {verdict: verdict_markdown(review), status: f"第 2 步：{writing}草稿……", draft_id: None,
+        yield {verdict: verdict_markdown(review.value), status: f"第 2 步：{writing}草稿……", draft_id: None,
                draft_box: gr.update(visible=False)}
         yield from streamed(wf().start_draft(text, review),
                             "草稿已生成并自动保存。请检查、修改，填写联系方式后提交。")

@@ -33,8 +33,8 @@ def _fresh_dir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
 
 
-def _run_choices(store: RunStore) -> list[tuple[str, str]]:
-    return [(info.label(), info.run_id) for info in store.list_runs(limit=100)]
+def _run_choices(store: RunStore, user: Any) -> list[tuple[str, str]]:
+    return [(info.label(), info.run_id) for info in store.list_runs(user, limit=100)]
 
 
 def _figure_updates(run: Any) -> list[Any]:
@@ -107,9 +107,8 @@ def _build_run_tab(container: Any, store: RunStore, session: gr.State, root_for:
     @guarded(container, "eval run")
     def do_run(user: Any, name: str, chosen: str, model_name: str, prompt: str, path: str | None,
                progress: gr.Progress = gr.Progress()) -> list[Any]:  # noqa: B008
-        who = require_role(user, Role.EVALUATOR)
         root = root_for(name, chosen, model_name or "", prompt or "")
-        run = run_suite(root, name, dataset=path or None, created_by=who.user_id,
+        run = run_suite(root, name, dataset=path or None, actor=user,
                         progress=lambda f, m: progress(f, desc=m))
         return shown(run, "评测完成")
 
@@ -118,12 +117,12 @@ def _build_run_tab(container: Any, store: RunStore, session: gr.State, root_for:
         require_role(user, Role.EVALUATOR)
         if not run_id:
             raise InputError("请先选择一次运行。", "no run")
-        return shown(store.load(run_id), "已载入运行")
+        return shown(store.load(user, run_id), "已载入运行")
 
     @guarded(container, "eval list")
     def do_refresh(user: Any) -> Any:
         require_role(user, Role.EVALUATOR)
-        return gr.update(choices=_run_choices(store))
+        return gr.update(choices=_run_choices(store, user))
 
     run_button.click(do_run, inputs=[session, suite, backend, model, version, dataset], outputs=outputs)
     show.click(do_show, inputs=[session, existing], outputs=outputs)
@@ -148,7 +147,7 @@ def _build_compare_tab(container: Any, store: RunStore, session: gr.State) -> No
     @guarded(container, "eval compare list")
     def do_compare_refresh(user: Any) -> tuple[Any, Any]:
         require_role(user, Role.EVALUATOR)
-        choices = _run_choices(store)
+        choices = _run_choices(store, user)
         return gr.update(choices=choices), gr.update(choices=choices)
 
     @guarded(container, "eval compare")
@@ -156,7 +155,7 @@ def _build_compare_tab(container: Any, store: RunStore, session: gr.State) -> No
         require_role(user, Role.EVALUATOR)
         if not a or not b:
             raise InputError("请选择要比较的两次运行。", "missing run")
-        result = compare_runs(store.load(a), store.load(b))
+        result = compare_runs(store.load(user, a), store.load(user, b))
         better = sum(d.verdict() == "变好" for d in result.deltas)
         worse = sum(d.verdict() == "变差" for d in result.deltas)
         fixed = sum(f.now_passed for f in result.flipped)
@@ -199,8 +198,8 @@ def _build_ratings_tab(container: Any, session: gr.State) -> None:
         if not paths:
             raise InputError("请先上传要评分的提案文件。", "no files")
         proposals = load_proposals([Path(p) for p in paths])
-        rater = ProposalRater(container.llm_runner if with_llm else None)
-        result = rater.rate(proposals, shortlist=int(top or 0), rank_by=order,  # type: ignore[arg-type]
+        rater = ProposalRater(container.tasks if with_llm else None)
+        result = rater.rate(user, proposals, shortlist=int(top or 0), rank_by=order,  # type: ignore[arg-type]
                             use_llm=with_llm, progress=lambda n, total: progress((n, total), desc="正在评分"))
         out = write_workbook(result, _fresh_dir("baixing-ratings-") / "提案评分.xlsx")
         headers, rows = result.table()

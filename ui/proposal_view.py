@@ -37,11 +37,11 @@ def text_points(text: str | None) -> list[str]:
 
 def verdict_markdown(review: IdeaReview) -> str:
     """The screening verdict; out of scope: category, reason, clause and where to go instead."""
-    v = review.screening.verdict
+    v = review.verdict
     if v.in_scope:
         lines = ["### 属于“百姓提案”范围", escape_md(v.reason)]
-        if review.routing is not None:
-            d = review.routing.decision
+        if review.decision is not None:
+            d = review.decision
             units = "、".join(u.name for u in d.units[:3])
             where = f"；可能的承办单位：{escape_md(units)}" if units else ""
             lines.append(f"- 所属领域：{escape_md(d.domain)}{where}")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from assistant.clock import CHINA_TZ
 from assistant.errors import InputError
 from assistant.staff.models import ItemDetail, QueuePage, RoutingView, TriageReport
 from assistant.staff.queue import SOURCE_ZH, STATUS_ZH
-from assistant.storage.repositories.ideas import CHINA_TZ
 from ui.formatting import escape_md
 
 QUEUE_HEADERS = ["受理编号", "标题", "状态", "来源", "领域", "是否受理", "主办单位", "分办", "提交时间"]

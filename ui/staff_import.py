@@ -55,7 +55,7 @@ def build_import_tab(container: Any, services: StaffServices, session: gr.State)
         def report(done: int, total: int, message: str) -> None:
             progress((done, max(total, 1)), desc=message)
 
-        outcome = services.triage.triage_file(file, file_name=file.name, user_id=staff.user_id, progress=report)
+        outcome = services.triage.triage_file(staff, file, file_name=file.name, progress=report)
         stem = Path(outcome.result_path or "")
         files = _downloadable([stem, stem.with_suffix(".csv")]) if outcome.result_path else []
         note = "如需修改分办，请到「待办队列」中打开相应受理编号。" if outcome.imported else ""

@@ -87,7 +87,7 @@ def build_clusters_tab(container: Any, services: StaffServices, session: gr.Stat
     def do_clusters(user: Any, items: bool, ideas_only: bool, progress: gr.Progress = gr.Progress()) -> tuple[str, Any]:  # noqa: B008
         require_role(user, Role.STAFF)
         progress(0.1, desc="正在比较线索和往期留言……")
-        report = services.clusters.clusters(with_items=bool(items), only_with_ideas=bool(ideas_only), limit=50)
+        report = services.clusters.clusters(user, with_items=bool(items), only_with_ideas=bool(ideas_only), limit=50)
         return cluster_summary(report), cluster_rows(report)
 
     run.click(do_clusters, inputs=[session, with_items, only_ideas], outputs=[summary, table])
@@ -115,9 +115,10 @@ def build_hot_tab(container: Any, services: StaffServices, session: gr.State) ->
         require_role(user, Role.STAFF)
         progress(0.1, desc="正在统计……")
         src = SOURCES.get(source_label, "all")
-        data = services.hot.analysed(src)  # type: ignore[arg-type]
-        heat = services.hot.heat_map(RANGES.get(span_label, 12), data=data)
-        report = services.hot.rising(WINDOWS.get(window_label, 3), min_count=max(1, int(min_count or 5)), data=data)
+        data = services.hot.analysed(user, src)  # type: ignore[arg-type]
+        heat = services.hot.heat_map(user, RANGES.get(span_label, 12), data=data)
+        report = services.hot.rising(user, WINDOWS.get(window_label, 3), min_count=max(1, int(min_count or 5)),
+                                     data=data)
         if not heat.total:
             return "还没有可统计的线索或往期留言。", None, []
         counted = f"统计了 {heat.sources.get('ideas', 0)} 条线索、{heat.sources.get('items', 0)} 条往期留言。"

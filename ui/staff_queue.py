@@ -78,7 +78,7 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
 
     def list_page(user: Any, wanted: int, *values: str) -> tuple[Any, list[int], int, str]:
         require_role(user, Role.STAFF)
-        result = services.queue.list(_filters(*values), page=wanted, page_size=PAGE_SIZE)
+        result = services.queue.list(user, _filters(*values), page=wanted, page_size=PAGE_SIZE)
         return queue_rows(result), [r.idea_id for r in result.rows], result.page, page_label(result)
 
     @guarded(container, "staff queue search")
@@ -93,9 +93,9 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
     def do_next(user: Any, current_page: int, *values: str) -> tuple[Any, list[int], int, str]:
         return list_page(user, int(current_page or 1) + 1, *values)
 
-    def open_idea(idea_id: int) -> list[Any]:
-        item = services.queue.detail(idea_id)
-        units, committees, channels = services.desk.options()
+    def open_idea(user: Any, idea_id: int) -> list[Any]:
+        item = services.queue.detail(user, idea_id)
+        units, committees, channels = services.desk.options(user)
         r = item.routing
         shown = (r.final_units if r and r.confirmed else r.units) if r else []
         lead_name = next((u.name for u in shown if u.role == "主办"), None)
@@ -120,16 +120,16 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
         if not page_ids or row is None or not 0 <= int(row) < len(page_ids):
             raise InputError("请先点「查询」，再点击表中的一行。", "no row")
-        return open_idea(page_ids[int(row)])
+        return open_idea(user, page_ids[int(row)])
 
     @guarded(container, "staff open receipt")
     def do_open(user: Any, number: str) -> list[Any]:
         require_role(user, Role.STAFF)
-        found = services.queue.list(QueueFilters(text=(number or "").strip().upper()), page_size=5)
+        found = services.queue.list(user, QueueFilters(text=(number or "").strip().upper()), page_size=5)
         match = [r for r in found.rows if r.receipt_no == (number or "").strip().upper()]
         if not match:
             raise InputError(f"找不到受理编号为「{(number or '').strip()}」的线索。", "no such receipt")
-        return open_idea(match[0].idea_id)
+        return open_idea(user, match[0].idea_id)
 
     @guarded(container, "staff confirm routing")
     def do_confirm(user: Any, state: dict[str, Any] | None, lead_name: str | None, co_names: list[str] | None,
@@ -144,9 +144,9 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
         units += [UnitChoice(name=n, role="协办") for n in (co_names or []) if n and n != lead_name]
         edit = RoutingEdit(units=units, committee=committee_name, channel=channel_name, domain=domain_name,
                            note=note_text)
-        services.desk.confirm(state["idea_id"], edit, user_id=staff.user_id, routing_id=state.get("routing_id"),
+        services.desk.confirm(staff, state["idea_id"], edit, routing_id=state.get("routing_id"),
                               revise=bool(revise_it))
-        return [*open_idea(state["idea_id"]), f"已确认分办：主办 {lead_name}。确认记录已存档。"]
+        return [*open_idea(staff, state["idea_id"]), f"已确认分办：主办 {lead_name}。确认记录已存档。"]
 
     search.click(do_search, inputs=[session, *filters], outputs=[table, ids, page, label])
     text.submit(do_search, inputs=[session, *filters], outputs=[table, ids, page, label])

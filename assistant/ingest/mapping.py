@@ -112,7 +112,7 @@ def row_to_documents(
     unit = cell_text(cells, columns.get("unit"))
     if unit:
         meta["unit"] = unit
-    common = {
+    common: dict[str, Any] = {
         "title": title,
         "year": year,
         "region": cell_text(cells, columns.get("region")) or None,

@@ -48,7 +48,7 @@ class IndexSync(Protocol):
 class BatchRecorder(Protocol):
     """Keeps a record of each import (file hash, counts, errors)."""
 
-    def __call__(self, report: IngestReport) -> None: ...
+    def __call__(self, report: IngestReport) -> object: ...
 
 
 class IngestService:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from assistant.llm.errors import LLMOutputInvalid, LLMUnavailable
 from assistant.llm.guard import describe_validation_error
@@ -90,7 +90,7 @@ class OpenAIChatBackend:
         self._chat = chat_model or ChatOpenAI(
             base_url=base_url,
             model=model,
-            api_key=api_key or "EMPTY",  # local servers accept any key; the client insists on one
+            api_key=SecretStr(api_key or "EMPTY"),  # local servers accept any key; the client insists on one
             timeout=timeout_s,
             max_retries=max_retries,
             temperature=temperature,

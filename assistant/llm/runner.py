@@ -212,15 +212,18 @@ class LLMRunner:
         untrusted: Mapping[str, str] | None = None,
         catalogues: Mapping[str, Collection[str]] | None = None,
         known_names: Sequence[str] = (),
+        check: Callable[[M], None] | None = None,
     ) -> LLMResult[M]:
         """One schema-valid answer for ``task``; retried once on a validation/catalogue error, else offline.
 
         ``variables`` are trusted values (catalogues, retrieved context you vouch for); ``untrusted`` values
         (citizen text) are delimited as data. ``catalogues`` maps a field path (``"units"``, ``"a.b"``) to its
         allowed values. ``known_names`` (e.g. the proposer's name) are masked like other personal data.
+        ``check`` sees the unmasked answer; raising :class:`LLMOutputInvalid` there counts as an invalid answer
+        (asked once more with the reason, then the offline answer).
         """
         template, guard, messages = self.build_messages(task, variables, untrusted)
-        base = {
+        base: dict[str, Any] = {
             "task": task,
             "prompt_version": template.version,
             "prompt_sha256": template.sha256,
@@ -241,14 +244,18 @@ class LLMRunner:
             request = masker.mask_messages(conversation)
             start = time.perf_counter()
             calls += 1
+            reply = None
             try:
                 reply = backend.structured(request, schema)
                 if catalogues:
                     check_catalogue(reply.parsed, catalogues)
+                answer = masker.unmask(reply.parsed)
+                if check is not None:
+                    check(answer)
             except Exception as exc:
                 elapsed = _ms(start)
                 latency += elapsed
-                spent = getattr(exc, "usage", None) or Usage()
+                spent = getattr(exc, "usage", None) or (reply.usage if reply is not None else Usage())
                 usage += spent
                 code, cause = classify_error(exc)
                 self.breaker.record(code)
@@ -266,7 +273,7 @@ class LLMRunner:
             self.breaker.record(None)
             self._record(task, template.version, "structured", attempt, True, reply.usage, elapsed)
             return LLMResult(
-                value=masker.unmask(reply.parsed),
+                value=answer,
                 backend=backend.name,
                 model=backend.model,
                 tokens_in=usage.input_tokens,

@@ -1,22 +1,11 @@
 """Routing for staff: domain, handling units (主办/协办), counterpart committee and channel — with reasons.
 
-Offline engine in :class:`OfflineRouter`; the LLM path and the audit of both decisions in
-:class:`RoutingService`; build it with :func:`build_routing_service`.
+The offline engine is :class:`OfflineRouter`; the model path is one part of the review task
+(:mod:`assistant.review`), through :class:`RoutingPart`.
 """
 
 from assistant.routing.engine import OfflineRouter, RouterConfig
-from assistant.routing.factory import build_routing_service
-from assistant.routing.models import LLMRouting, RoutingDecision, RoutingOutcome, UnitSuggestion
-from assistant.routing.service import RoutingService, audit_log_sink
+from assistant.routing.models import LLMRouting, RoutingDecision, UnitSuggestion
+from assistant.routing.spec import RoutingPart
 
-__all__ = [
-    "LLMRouting",
-    "OfflineRouter",
-    "RouterConfig",
-    "RoutingDecision",
-    "RoutingOutcome",
-    "RoutingService",
-    "UnitSuggestion",
-    "audit_log_sink",
-    "build_routing_service",
-]
+__all__ = ["LLMRouting", "OfflineRouter", "RouterConfig", "RoutingDecision", "RoutingPart", "UnitSuggestion"]

@@ -11,7 +11,6 @@ import yaml
 
 from assistant.errors import ConfigError
 
-CATALOGUE_DIR = Path(__file__).resolve().parents[2] / "corpus" / "catalogues"
 DOMAINS = (
     "城乡建设", "党务政务", "国土资源", "环境保护", "纪检监察", "交通运输", "经济管理", "科技与信息产业",
     "民政", "农村农业", "商贸旅游", "卫生计生", "政法", "教育文体", "劳动和社会保障",
@@ -154,9 +153,8 @@ def check_entries(units: tuple[Unit, ...], committees: tuple[Committee, ...]) ->
         raise ConfigError(f"目录中的领域不是一级分类：{'、'.join(bad)}", "unknown domain")
 
 
-def load_catalogue(directory: Path | None = None) -> Catalogue:
+def load_catalogue(directory: Path) -> Catalogue:
     """Read ``units.yaml``, ``committees.yaml`` and ``routing_channels.yaml``; checks names and domains."""
-    directory = directory or CATALOGUE_DIR
     try:
         units = tuple(unit_from_dict(u) for u in _read(directory / "units.yaml")["units"])
         cdoc = _read(directory / "committees.yaml")

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from assistant.accounts import UserSession, require_role
 from assistant.errors import ConfigError, InputError
 from assistant.routing.catalogue import (
-    CATALOGUE_DIR,
     Catalogue,
     Unit,
     check_entries,
@@ -28,19 +27,19 @@ from assistant.routing.catalogue import (
     unit_from_dict,
     unit_to_dict,
 )
-from assistant.storage.repositories.catalogue import CatalogueRepository
+from assistant.storage.catalogue_entries import CatalogueEntryStore
+from assistant.storage.enums import Role
 
 UNIT = "unit"
 COMMITTEE = "committee"
-SessionFactory = Callable[[], AbstractContextManager[Any]]
 EXPORT_HEADER = "# 由 `baixing catalogue export` 从数据库导出；字段说明见仓库 corpus/catalogues/units.yaml 文件头。\n"
 
 
 class CatalogueStore:
     """Reads and edits the catalogue in the database; YAML files are the seed and the exchange format."""
 
-    def __init__(self, sessions: SessionFactory, directory: Path | None = None) -> None:
-        self.sessions = sessions
+    def __init__(self, entries: CatalogueEntryStore, directory: Path) -> None:
+        self.entries = entries
         self.directory = directory
 
     def files(self) -> Catalogue:
@@ -49,23 +48,19 @@ class CatalogueStore:
 
     def seed(self) -> int:
         """Copy the YAML units and committees into an empty table; returns how many entries were written."""
-        with self.sessions() as session:
-            repo = CatalogueRepository(session)
-            if repo.count():
-                return 0
+        if self.entries.count():
+            return 0
         return self.import_catalogue(self.files())
 
     def load(self) -> Catalogue:
         """The catalogue the router uses: database units and committees (seeded when empty), YAML channels."""
         self.seed()
         base = self.files()
-        with self.sessions() as session:
-            repo = CatalogueRepository(session)
-            try:
-                units = tuple(unit_from_dict({**e.payload, "name": e.name}) for e in repo.list(UNIT))
-                committees = tuple(committee_from_dict({**e.payload, "name": e.name}) for e in repo.list(COMMITTEE))
-            except (KeyError, TypeError) as exc:
-                raise ConfigError("数据库中的分办目录条目缺少必填字段。", repr(exc)) from exc
+        try:
+            units = tuple(unit_from_dict({**p, "name": n}) for n, p in self.entries.entries(UNIT))
+            committees = tuple(committee_from_dict({**p, "name": n}) for n, p in self.entries.entries(COMMITTEE))
+        except (KeyError, TypeError) as exc:
+            raise ConfigError("数据库中的分办目录条目缺少必填字段。", repr(exc)) from exc
         check_entries(units, committees)
         return dataclasses.replace(base, units=units, committees=committees)
 
@@ -81,31 +76,20 @@ class CatalogueStore:
             check_entries((*others, unit), current.committees)
         except ConfigError as exc:
             raise InputError(exc.user_message, exc.cause) from exc
-        with self.sessions() as session:
-            CatalogueRepository(session).upsert(UNIT, unit.name, unit_to_dict(unit), user_id=user_id)
+        self.entries.save(UNIT, unit.name, unit_to_dict(unit), user_id=user_id)
         return unit
 
     def remove_unit(self, name: str) -> bool:
         """Delete a unit (the last one cannot be removed)."""
         if len(self.load().units) <= 1:
             raise InputError("目录中至少要保留一个承办单位。", "last unit")
-        with self.sessions() as session:
-            return CatalogueRepository(session).delete(UNIT, name)
+        return self.entries.delete(UNIT, name)
 
     def import_catalogue(self, catalogue: Catalogue, user_id: int | None = None) -> int:
         """Replace the database units and committees by ``catalogue``'s (file order kept)."""
         entries = [(UNIT, u.name, unit_to_dict(u)) for u in catalogue.units]
         entries += [(COMMITTEE, c.name, committee_to_dict(c)) for c in catalogue.committees]
-        with self.sessions() as session:
-            repo = CatalogueRepository(session)
-            keep = {(kind, name) for kind, name, _ in entries}
-            for kind in (UNIT, COMMITTEE):
-                for old in repo.list(kind):
-                    if (kind, old.name) not in keep:
-                        repo.delete(kind, old.name)
-            for position, (kind, name, payload) in enumerate(entries):
-                repo.upsert(kind, name, payload, position=position, user_id=user_id)
-        return len(entries)
+        return self.entries.replace(entries, user_id=user_id)
 
     def import_files(self, directory: Path, user_id: int | None = None) -> int:
         """Replace the database entries by the YAML files in ``directory``."""
@@ -115,7 +99,7 @@ class CatalogueStore:
         """Write ``units.yaml`` and ``committees.yaml`` from the database (other files are copied unchanged)."""
         catalogue = self.load()
         directory.mkdir(parents=True, exist_ok=True)
-        source = self.directory or CATALOGUE_DIR
+        source = self.directory
         committees_doc = yaml.safe_load((source / "committees.yaml").read_text(encoding="utf-8"))
         written = []
         for name, doc in (
@@ -135,24 +119,27 @@ class CatalogueStore:
 
 
 class CatalogueEditor:
-    """Staff edits of the catalogue; every change is handed to ``on_change`` (the routing service reloads)."""
+    """Staff edits of the catalogue (staff only); every change is handed to ``on_change`` (routing reloads)."""
 
     def __init__(self, store: CatalogueStore, on_change: Callable[[Catalogue], None]) -> None:
         self.store = store
         self.on_change = on_change
 
-    def catalogue(self) -> Catalogue:
+    def catalogue(self, actor: UserSession | None) -> Catalogue:
         """The current catalogue."""
+        require_role(actor, Role.STAFF)
         return self.store.load()
 
-    def save_unit(self, entry: dict[str, Any], user_id: int | None = None) -> Unit:
+    def save_unit(self, actor: UserSession | None, entry: dict[str, Any]) -> Unit:
         """Create or update a unit and apply it to routing at once."""
-        unit = self.store.save_unit(entry, user_id)
+        staff = require_role(actor, Role.STAFF)
+        unit = self.store.save_unit(entry, staff.user_id)
         self.on_change(self.store.load())
         return unit
 
-    def remove_unit(self, name: str) -> bool:
+    def remove_unit(self, actor: UserSession | None, name: str) -> bool:
         """Delete a unit and apply the change to routing."""
+        require_role(actor, Role.STAFF)
         removed = self.store.remove_unit(name)
         if removed:
             self.on_change(self.store.load())

@@ -1,7 +1,7 @@
 """Domain classifier: first-level class of the government message taxonomy (a linear SVM on TF-IDF features),
 plus an optional second-level class under the chosen first level.
 
-Weights are fitted with scikit-learn by :mod:`assistant.routing.train` and shipped as a compressed ``.npz``
+Weights are fitted with scikit-learn by ``tools/train_routing.py`` and shipped as a compressed ``.npz``
 (plain arrays, no pickles); prediction needs only numpy. Scores become probabilities with a softmax whose
 temperature was chosen on the dev split. The second level is a smaller linear model over a subset of the same
 features; it is reported only when its probability (softmax over the level-2 classes of the chosen first level)
@@ -22,7 +22,6 @@ from assistant.errors import ConfigError
 from assistant.routing.features import features, tfidf
 
 MODEL_FORMAT = "baixing-domain-model/2"
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "domain_model.npz"
 
 
 @dataclass(frozen=True)
@@ -152,9 +151,8 @@ class DomainModel:
         np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
-    def load(cls, path: Path | None = None) -> DomainModel:
-        """Read the shipped (or given) model."""
-        path = path or MODEL_PATH
+    def load(cls, path: Path) -> DomainModel:
+        """Read a trained model (``models/domain_model.npz`` is shipped)."""
         try:
             with np.load(path, allow_pickle=False) as doc:
                 if str(doc["format"]) != MODEL_FORMAT:
@@ -183,7 +181,7 @@ class DomainModel:
                 )
         except (OSError, ValueError, KeyError) as exc:
             raise ConfigError(
-                "领域分类模型文件缺失或已损坏，请重新训练（uv run python -m assistant.routing.train）。",
+                "领域分类模型文件缺失或已损坏，请重新训练（uv run python tools/train_routing.py）。",
                 f"{path}: {exc}",
             ) from exc
 
@@ -249,7 +247,7 @@ def fit(
     if weak:
         all_classes, all_coef, all_intercept = _svc(x, list(labels) + list(weak_labels), c)
         rows = [all_classes.index(k) for k in weak]
-        classes = tuple(classes) + tuple(weak)
+        classes = [*classes, *weak]
         coef = np.vstack([coef, all_coef[rows]])
         intercept = np.concatenate([intercept, all_intercept[rows]])
     return DomainModel(

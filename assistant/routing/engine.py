@@ -3,7 +3,7 @@
 Unit score = weighted sum of (1) function matching — TF-IDF cosine of the idea against the unit's functions and
 keywords, plus keyword hits; (2) domain prior — the probability of the best domain the unit serves; (3) votes —
 similarity-weighted share of similar past items whose reply names the unit. Weights and the abstain threshold
-are chosen on the dev routing set by :mod:`assistant.routing.calibrate` and stored in ``data/router.json``.
+are chosen on the dev routing set by ``tools/calibrate_routing.py`` and stored in ``models/router.json``.
 """
 
 from __future__ import annotations
@@ -16,17 +16,18 @@ from typing import Any
 
 import numpy as np
 
-from assistant.routing.catalogue import Catalogue, load_catalogue
+from assistant.routing.catalogue import Catalogue
 from assistant.routing.domain import DomainModel, DomainPrediction
 from assistant.routing.features import normalize
 from assistant.routing.items import ItemIndex, SimilarItem, SimilarItems, load_items
+from assistant.routing.models import Role as UnitRole
 from assistant.routing.models import RoutingDecision, UnitSuggestion
 
-CONFIG_PATH = Path(__file__).resolve().parent / "data" / "router.json"
+CONFIG_FILE = "router.json"
+DOMAIN_MODEL_FILE = "domain_model.npz"
 ROUTE_CHARS = 250
 """Only the beginning of a long text is scored: the topic is stated early (domain accuracy on 1,500 labelled
 messages is flat from 120 to 1,000 characters) and it keeps batch routing fast."""
-TAXONOMY_PATH = Path(__file__).resolve().parents[2] / "corpus" / "data" / "taxonomy.jsonl.gz"
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,8 @@ class RouterConfig:
     """Second level only when the domain probability is at least this."""
 
     @classmethod
-    def load(cls, path: Path | None = None) -> RouterConfig:
+    def load(cls, path: Path) -> RouterConfig:
         """Read ``router.json`` (defaults when absent)."""
-        path = path or CONFIG_PATH
         if not path.is_file():
             return cls()
         return cls(**json.loads(path.read_text(encoding="utf-8"))["config"])
@@ -98,19 +98,17 @@ class OfflineRouter:
         self._unit_domains = [set(u.domains) for u in catalogue.units]
 
     @classmethod
-    def load(cls, catalogue_dir: Path | None = None, config_path: Path | None = None,
-             model_path: Path | None = None, with_items: bool = True,
-             catalogue: Catalogue | None = None, cache_dir: Path | None = None) -> OfflineRouter:
-        """The router over the shipped model, a catalogue (default: the YAML files) and past items.
+    def load(cls, catalogue: Catalogue, *, models_dir: Path, items_path: Path | None, taxonomy_path: Path,
+             cache_dir: Path | None = None) -> OfflineRouter:
+        """The router over the trained model in ``models_dir``, a catalogue and the past items (None: no votes).
 
         ``cache_dir`` keeps the fitted item index between runs (see :mod:`assistant.routing.index_cache`).
         """
         from assistant.routing.index_cache import fitted_items
 
-        catalogue = catalogue or load_catalogue(catalogue_dir)
-        vectorizer, index = fitted_items(load_items() if with_items else [], catalogue, cache_dir)
-        return cls(DomainModel.load(model_path), catalogue, vectorizer, index, RouterConfig.load(config_path),
-                   load_taxonomy())
+        vectorizer, index = fitted_items(load_items(items_path) if items_path else [], catalogue, items_path, cache_dir)
+        return cls(DomainModel.load(models_dir / DOMAIN_MODEL_FILE), catalogue, vectorizer, index,
+                   RouterConfig.load(models_dir / CONFIG_FILE), load_taxonomy(taxonomy_path))
 
     def with_catalogue(self, catalogue: Catalogue) -> OfflineRouter:
         """The same router over an edited catalogue (the fitted vectorizer and item index are reused)."""
@@ -151,7 +149,7 @@ class OfflineRouter:
         top = float(total[order[0]])
         units = []
         for rank, i in enumerate(order):
-            role = "主办" if rank == 0 else "协办"
+            role: UnitRole = "主办" if rank == 0 else "协办"
             supporting = [s for s in parts.similar if i in s.units]
             reason = self._unit_reason(i, parts, supporting, domain.label)
             if rank and total[i] < cfg.co_ratio * top:
@@ -234,8 +232,8 @@ class OfflineRouter:
         return max(found, key=found.__getitem__) if found else None
 
 
-def load_taxonomy(path: Path | None = None) -> list[tuple[str, str, str]]:
-    """(level1, level2, level3) rows of the shipped taxonomy."""
-    with gzip.open(path or TAXONOMY_PATH, "rt", encoding="utf-8") as handle:
+def load_taxonomy(path: Path) -> list[tuple[str, str, str]]:
+    """(level1, level2, level3) rows of the taxonomy file."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle]
     return [(r["level1"], r["level2"], r["level3"]) for r in rows]

@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
+
 CHAR_RANGE = (1, 4)
 _MASKED_PLACE = re.compile(r"[a-z]\d{0,2}(?:市|区|县)|西地省")
 _GZ_PLACE = re.compile(r"广州市?|(?:天河|海珠|越秀|荔湾|白云|黄埔|番禺|花都|南沙|从化|增城)区")
@@ -66,7 +68,9 @@ def features(text: str) -> Counter[str]:
     return out
 
 
-def tfidf(feats: Counter[str], vocab: dict[str, int], idf: Sequence[float]) -> tuple[list[int], list[float]]:
+def tfidf(
+    feats: Counter[str], vocab: dict[str, int], idf: Sequence[float] | np.ndarray
+) -> tuple[list[int], list[float]]:
     """Sparse (indices, values): sublinear TF-IDF, each block (char / word) L2-normalised separately."""
     blocks: dict[str, tuple[list[int], list[float]]] = {"c": ([], []), "w": ([], [])}
     for feat, count in feats.items():

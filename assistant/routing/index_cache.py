@@ -19,7 +19,7 @@ from scipy.sparse import csr_matrix
 
 from assistant.routing.catalogue import Catalogue
 from assistant.routing.features import normalize
-from assistant.routing.items import ITEMS_PATH, ItemIndex, item_text
+from assistant.routing.items import ItemIndex, item_text
 from assistant.routing.similarity import BigramTfidf
 
 log = logging.getLogger("assistant.routing")
@@ -60,12 +60,11 @@ def _load(path: Path) -> tuple[BigramTfidf, Any]:
 
 
 def fitted_items(
-    rows: Sequence[dict[str, Any]], catalogue: Catalogue, cache_dir: Path | None = None,
-    items_path: Path = ITEMS_PATH,
+    rows: Sequence[dict[str, Any]], catalogue: Catalogue, items_path: Path | None, cache_dir: Path | None = None,
 ) -> tuple[BigramTfidf, ItemIndex | None]:
     """The vectorizer (fitted on items + unit profiles) and the item index, from the cache when it is current."""
     profiles = [normalize(u.profile()) for u in catalogue.units]
-    if not rows:
+    if not rows or items_path is None:
         return BigramTfidf().fit(profiles), None
     path = cache_dir / f"router-items-{_digest(items_path, profiles)}.npz" if cache_dir else None
     fitted = None

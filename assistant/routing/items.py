@@ -19,7 +19,6 @@ import numpy as np
 from assistant.routing.catalogue import Catalogue
 from assistant.routing.features import normalize
 
-ITEMS_PATH = Path(__file__).resolve().parents[2] / "corpus" / "data" / "items.jsonl.gz"
 ITEM_CHARS = 300
 
 
@@ -55,9 +54,9 @@ def reply_units(
     return tuple(found)
 
 
-def load_items(path: Path | None = None) -> list[dict[str, Any]]:
-    """Shipped past items that have a reply."""
-    with gzip.open(path or ITEMS_PATH, "rt", encoding="utf-8") as handle:
+def load_items(path: Path) -> list[dict[str, Any]]:
+    """Past items (the shipped ``items.jsonl.gz``) that have a reply."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle]
     return [r for r in rows if r.get("reply")]
 

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.tasks.models import EngineStamp
+
 Role = Literal["主办", "协办"]
 
 
@@ -19,7 +21,7 @@ class UnitSuggestion(BaseModel):
     similar_items: list[str] = Field(default_factory=list, description="Ids of past items whose reply supports it.")
 
 
-class RoutingDecision(BaseModel):
+class RoutingDecision(EngineStamp):
     """Domain, units, committee and channel for one idea, with reasons."""
 
     domain: str
@@ -32,10 +34,6 @@ class RoutingDecision(BaseModel):
     channel_reason: str
     abstain: bool
     abstain_reason: str | None = None
-    backend: str = "offline"
-    model: str | None = None
-    prompt_version: str | None = None
-    fallback: str | None = None
 
     def batch_record(self, case_id: Any) -> dict[str, Any]:
         """The documented batch line: id, domain, units, committee, channel, abstain."""
@@ -82,17 +80,3 @@ class LLMRouting(BaseModel):
     channel_reason: str = Field(max_length=300)
     abstain: bool = Field(description="没有把握时为 true（建议人工分办）。")
     confidence: float = Field(ge=0.0, le=1.0)
-
-
-class RoutingOutcome(BaseModel):
-    """The decision shown and the offline decision kept for audit."""
-
-    decision: RoutingDecision
-    offline_decision: RoutingDecision
-    llm_audit: dict[str, Any] | None = None
-
-    @property
-    def agrees(self) -> bool:
-        """Shown and offline decisions name the same main unit."""
-        a, b = self.decision.units, self.offline_decision.units
-        return bool(a and b and a[0].name == b[0].name)

@@ -40,7 +40,9 @@ class BigramTfidf:
 
     def transform(self, raw_documents: Iterable[str]) -> Any:
         """CSR matrix, one L2-normalised row per text (unknown bigrams dropped)."""
-        indptr, indices, values = [0], [], []
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        values: list[float] = []
         for text in raw_documents:
             row_idx, row_val = [], []
             for gram, count in self.grams(text).items():

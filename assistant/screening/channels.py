@@ -10,9 +10,8 @@ import yaml
 
 from assistant.errors import ConfigError
 from assistant.screening.models import EXCLUSION_CATEGORIES, Redirect
-from assistant.settings import REPO_ROOT
 
-CHANNELS_PATH = REPO_ROOT / "corpus" / "catalogues" / "channels.yaml"
+CHANNELS_FILE = "channels.yaml"
 
 
 @dataclass(frozen=True)
@@ -60,9 +59,8 @@ def _fail(path: Path, problem: str) -> ConfigError:
     return ConfigError("范围筛查的渠道目录文件有误，请联系管理员。", f"{path}: {problem}")
 
 
-def load_channels(path: Path | None = None) -> ChannelCatalogue:
+def load_channels(path: Path) -> ChannelCatalogue:
     """Read and check the catalogue (every category has a reason and a default channel that exists)."""
-    path = path or CHANNELS_PATH
     try:
         raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:

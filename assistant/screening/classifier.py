@@ -2,7 +2,7 @@
 
 Stage 1 is a binary logistic regression (out of scope vs in scope), stage 2 a multinomial logistic regression
 over the eight excluded categories, both on :mod:`assistant.screening.features`. Weights are fitted with
-scikit-learn by :mod:`assistant.screening.train` and shipped as gzipped JSON (no pickles); prediction needs
+scikit-learn by ``tools/train_screening.py`` and shipped as gzipped JSON (no pickles); prediction needs
 only numpy. :func:`fit` is also what the training script calls.
 """
 
@@ -23,7 +23,6 @@ from assistant.screening.cues import Cue
 from assistant.screening.features import CUE_FEATURES, NGRAM_RANGE, cue_values, ngrams, normalize, tfidf
 
 MODEL_FORMAT = "baixing-screening-model/1"
-MODEL_PATH = Path(__file__).resolve().parent / "data" / "model.json.gz"
 
 
 @dataclass(frozen=True)
@@ -144,15 +143,14 @@ class ScreeningModel:
         )
 
     @classmethod
-    def load(cls, path: Path | None = None) -> ScreeningModel:
-        """Read the shipped (or given) model file."""
-        path = path or MODEL_PATH
+    def load(cls, path: Path) -> ScreeningModel:
+        """Read a trained model file (``models/screening.json.gz`` is shipped)."""
         try:
             with gzip.open(path, "rt", encoding="utf-8") as handle:
                 return cls.from_json(json.load(handle))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ConfigError(
-                "范围筛查模型文件缺失或已损坏，请重新训练（uv run python -m assistant.screening.train）。",
+                "范围筛查模型文件缺失或已损坏，请重新训练（uv run python tools/train_screening.py）。",
                 f"{path}: {exc}",
             ) from exc
 

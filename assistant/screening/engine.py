@@ -21,11 +21,11 @@ from pathlib import Path
 
 from assistant.errors import InputError
 from assistant.screening import cues as cue_lib
-from assistant.screening.channels import ChannelCatalogue, load_channels
+from assistant.screening.channels import CHANNELS_FILE, ChannelCatalogue, load_channels
 from assistant.screening.classifier import Decision, Prediction, ScreeningModel
 from assistant.screening.cues import Cue
 from assistant.screening.models import ScreeningVerdict
-from assistant.screening.reframe import Reframer
+from assistant.screening.reframe import REFRAME_FILE, Reframer
 from assistant.textinput import require_substance
 
 MAX_SCREEN_CHARS = 4000
@@ -68,14 +68,10 @@ class OfflineScreener:
         self.params = params or model.decision
 
     @classmethod
-    def load(
-        cls,
-        model_path: Path | None = None,
-        channels_path: Path | None = None,
-        reframe_path: Path | None = None,
-    ) -> OfflineScreener:
-        """The screener over the shipped model and catalogues (or the given files)."""
-        return cls(ScreeningModel.load(model_path), load_channels(channels_path), Reframer.load(reframe_path))
+    def load(cls, model_path: Path, catalogues_dir: Path) -> OfflineScreener:
+        """The screener over a trained model file and the catalogues folder (channels.yaml, reframe.yaml)."""
+        return cls(ScreeningModel.load(model_path), load_channels(catalogues_dir / CHANNELS_FILE),
+                   Reframer.load(catalogues_dir / REFRAME_FILE))
 
     # analysis --------------------------------------------------------------------------------------
     def analyse(self, text: str) -> Analysis:

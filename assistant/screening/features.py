@@ -14,6 +14,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+
 from assistant.screening.cues import KINDS, Cue, counts
 
 NGRAM_RANGE = (1, 3)
@@ -49,7 +51,9 @@ def cue_values(cues: Sequence[Cue], general_suggestion: bool) -> list[float]:
     return [min(found.get(k, 0), 3) / 3 for k in KINDS] + [1.0 if general_suggestion else 0.0]
 
 
-def tfidf(grams: Counter[str], vocab: dict[str, int], idf: Sequence[float]) -> tuple[list[int], list[float]]:
+def tfidf(
+    grams: Counter[str], vocab: dict[str, int], idf: Sequence[float] | np.ndarray
+) -> tuple[list[int], list[float]]:
     """Sparse (indices, values) of the L2-normalised sublinear TF-IDF vector (unknown n-grams dropped)."""
     indices: list[int] = []
     values: list[float] = []

@@ -7,13 +7,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.llm.schemas import EXCLUSION_CATEGORIES, ExclusionCategory
+from assistant.tasks.models import EngineStamp
 
 __all__ = [
     "EXCLUSION_CATEGORIES",
     "ExclusionCategory",
     "LLMScreening",
     "Redirect",
-    "ScreeningOutcome",
     "ScreeningVerdict",
 ]
 
@@ -32,7 +32,7 @@ class Redirect(BaseModel):
         return f"{self.channel}：{self.purpose}（{self.how}）"
 
 
-class ScreeningVerdict(BaseModel):
+class ScreeningVerdict(EngineStamp):
     """Is the text a 百姓提案 at all, and if not, where should the citizen go?"""
 
     in_scope: bool
@@ -45,10 +45,6 @@ class ScreeningVerdict(BaseModel):
     redirect: Redirect | None = None
     reframe: str | None = Field(default=None, description="How a grievance could become a public proposal.")
     warning: str | None = Field(default=None, description="Set for mixed texts (grievance plus suggestion).")
-    backend: str = "offline"
-    model: str | None = None
-    prompt_version: str | None = None
-    fallback: str | None = Field(default=None, description="Why the offline engine answered instead of the LLM.")
 
     @model_validator(mode="after")
     def _consistent(self) -> ScreeningVerdict:
@@ -82,22 +78,6 @@ class ScreeningVerdict(BaseModel):
             "model": self.model,
             "prompt_version": self.prompt_version,
         }
-
-
-class ScreeningOutcome(BaseModel):
-    """The verdict to show plus the offline engine's verdict kept beside it for the audit log."""
-
-    verdict: ScreeningVerdict
-    offline_verdict: ScreeningVerdict
-    llm_audit: dict[str, Any] | None = None
-
-    @property
-    def agrees(self) -> bool:
-        """True when the shown verdict and the offline one give the same in/out decision and category."""
-        return (self.verdict.in_scope, self.verdict.category) == (
-            self.offline_verdict.in_scope,
-            self.offline_verdict.category,
-        )
 
 
 class LLMScreening(BaseModel):

@@ -11,9 +11,8 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import ConfigError
-from assistant.settings import REPO_ROOT
 
-REFRAME_PATH = REPO_ROOT / "corpus" / "catalogues" / "reframe.yaml"
+REFRAME_FILE = "reframe.yaml"
 
 
 @dataclass(frozen=True)
@@ -33,9 +32,8 @@ class Reframer:
         self.topics = topics
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Reframer:
+    def load(cls, path: Path) -> Reframer:
         """Read ``reframe.yaml``."""
-        path = path or REFRAME_PATH
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
             topics = [

@@ -5,14 +5,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from assistant.accounts import UserSession, require_role
 from assistant.staff.models import ClusterMember, ClusterReport, DuplicateCluster
-from assistant.staff.sources import TextRecord, item_fingerprint, load_ideas, load_items
+from assistant.staff.sources import TextRecord, idea_records, item_records
 from assistant.staff.textsim import DUPLICATE_THRESHOLD, BigramSets, UnionFind, jaccard, similar_pairs
+from assistant.storage.enums import Role
+from assistant.storage.texts import TextStore
 
 
 @dataclass
@@ -31,18 +33,18 @@ class CorpusSnapshot:
 class CorpusSimilarity:
     """Near-duplicate look-ups against the past items in the database (rebuilt when they change)."""
 
-    def __init__(self, database: Any, threshold: float = DUPLICATE_THRESHOLD) -> None:
-        self.database = database
+    def __init__(self, texts: TextStore, threshold: float = DUPLICATE_THRESHOLD) -> None:
+        self.texts = texts
         self.threshold = threshold
         self._lock = threading.Lock()
         self._snapshot: CorpusSnapshot | None = None
 
     def snapshot(self) -> CorpusSnapshot:
         """The current past items and their bigram matrix."""
-        fingerprint = item_fingerprint(self.database)
+        fingerprint = self.texts.item_fingerprint()
         with self._lock:
             if self._snapshot is None or self._snapshot.fingerprint != fingerprint:
-                records = load_items(self.database)
+                records = item_records(self.texts)
                 sets = BigramSets()
                 matrix, sizes = sets.matrix([r.full_text for r in records])
                 self._snapshot = CorpusSnapshot(fingerprint, records, sets, matrix, sizes)
@@ -82,13 +84,15 @@ class CorpusSimilarity:
 class DuplicateClusters:
     """Clusters of near-duplicate ideas and past items: union-find over pairs at or above the threshold."""
 
-    def __init__(self, database: Any, similarity: CorpusSimilarity) -> None:
-        self.database = database
+    def __init__(self, texts: TextStore, similarity: CorpusSimilarity) -> None:
+        self.texts = texts
         self.similarity = similarity
 
-    def clusters(self, *, with_items: bool = True, only_with_ideas: bool = False, limit: int = 50) -> ClusterReport:
-        """Clusters (largest first; those holding ideas first), each with a lead and related members."""
-        ideas = load_ideas(self.database)
+    def clusters(self, actor: UserSession | None, *, with_items: bool = True, only_with_ideas: bool = False,
+                 limit: int = 50) -> ClusterReport:
+        """Clusters (largest first; those holding ideas first), each with a lead and related members (staff only)."""
+        require_role(actor, Role.STAFF)
+        ideas = idea_records(self.texts)
         snap = self.similarity.snapshot() if with_items else None
         items = snap.records if snap else []
         m = len(ideas)

@@ -3,32 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from assistant.accounts import UserSession, require_role
 from assistant.errors import InputError
 from assistant.routing.catalogue import DOMAINS, Catalogue
 from assistant.staff.models import RoutingEdit, UnitChoice
-from assistant.staff.queue import AUDIT_ENTITY, CONFIRM_ACTION, unit_choices
-from assistant.storage._sql import digest
-from assistant.storage.enums import IdeaStatus
-from assistant.storage.errors import ConflictError
-from assistant.storage.orm import RoutingResult
-from assistant.storage.repositories import AuditRepository, IdeaRepository, RoutingRepository
+from assistant.staff.queue import unit_choices
+from assistant.storage.enums import Role
+from assistant.storage.queue import QueueStore
+from assistant.storage.routings import Confirmation, RoutingStore
 
 MAX_UNITS = 5
 MAX_NOTE_CHARS = 500
-STAFF_BACKEND = "staff"
 
 
 class RoutingDesk:
-    """Confirms routings: names are checked against the unit catalogue, each confirmation is audited."""
+    """Confirms routings (staff only): names are checked against the unit catalogue, each confirmation audited."""
 
-    def __init__(self, database: Any, catalogue: Callable[[], Catalogue]) -> None:
-        self.database = database
+    def __init__(self, store: RoutingStore, queue: QueueStore, catalogue: Callable[[], Catalogue]) -> None:
+        self.store = store
+        self.queue = queue
         self.catalogue = catalogue
 
-    def options(self) -> tuple[list[str], list[str], list[str]]:
+    def options(self, actor: UserSession | None) -> tuple[list[str], list[str], list[str]]:
         """Unit names, committee names and channel names staff may choose from."""
+        require_role(actor, Role.STAFF)
         cat = self.catalogue()
         return cat.unit_names(), [c.name for c in cat.committees], [c.name for c in cat.channels]
 
@@ -74,61 +73,25 @@ class RoutingDesk:
         return RoutingEdit(units=units, committee=committee, channel=channel, domain=domain, note=note)
 
     def confirm(
-        self, idea_id: int, edit: RoutingEdit, *, user_id: int, routing_id: int | None = None, revise: bool = False
+        self, actor: UserSession | None, idea_id: int, edit: RoutingEdit, *, routing_id: int | None = None,
+        revise: bool = False,
     ) -> int:
         """Store the staff's routing for an idea and audit it; returns the confirmed routing id.
 
         ``routing_id`` is the suggestion the staff member saw: a newer one in the meantime is a conflict.
         A confirmed routing is changed only with ``revise=True`` (a new confirmed row; the old one stays).
         """
+        staff = require_role(actor, Role.STAFF)
         edit = self.validate(edit)
-        with self.database.session() as session:
-            ideas, routings = IdeaRepository(session), RoutingRepository(session)
-            idea = ideas.require(idea_id)
-            latest = routings.latest(idea_id)
-            if routing_id is not None and (latest is None or latest.id != routing_id):
-                raise ConflictError("该线索的分办建议已更新，请重新打开后再确认。", f"routing {routing_id} is stale")
-            if latest is not None and latest.confirmed_at is not None and not revise:
-                raise ConflictError("该线索已确认分办；如需修改，请勾选“修改已确认的分办”。", "already confirmed")
-            target = self._target(routings, idea_id, latest, user_id)
-            final = [{"name": u.name, "role": u.role} for u in edit.units]
-            routings.confirm(target.id, user_id=user_id, final_units=final, note=edit.note)
-            suggested = unit_choices(target.suggested_units)
-            changed = [(u.name, u.role) for u in suggested] != [(u.name, u.role) for u in edit.units]
-            if edit.domain and edit.domain != idea.domain:
-                ideas.set_domain(idea_id, edit.domain)
-            lead = edit.units[0].name
-            note = f"确认分办：主办 {lead}" + (f"；协办 {'、'.join(u.name for u in edit.units[1:])}" if
-                                              len(edit.units) > 1 else "")
-            ideas.set_status(idea_id, IdeaStatus.ROUTED, user_id=user_id, note=("修改分办" if revise else note))
-            output = {
-                "routing_id": target.id,
-                "final_units": final,
-                "committee": edit.committee,
-                "channel": edit.channel,
-                "domain": edit.domain or idea.domain,
-                "note": edit.note,
-                "suggested_units": [{"name": u.name, "role": u.role} for u in suggested],
-                "changed_from_suggestion": changed,
-                "revision": bool(revise and latest is not None and latest.confirmed_at is not None),
-            }
-            AuditRepository(session).record(
-                entity_type=AUDIT_ENTITY,
-                entity_id=idea_id,
-                action=CONFIRM_ACTION,
-                backend=STAFF_BACKEND,
-                input_digest=digest(output),
-                output=output,
-                user_id=user_id,
-            )
-            return int(target.id)
-
-    @staticmethod
-    def _target(
-        routings: RoutingRepository, idea_id: int, latest: RoutingResult | None, user_id: int
-    ) -> RoutingResult:
-        if latest is None:  # routed by hand: no suggestion (out of scope, or never screened)
-            return routings.add(idea_id, suggested_units=[], created_by=user_id)
-        if latest.confirmed_at is not None:  # a revision keeps the confirmed row as history
-            return routings.add(idea_id, suggested_units=list(latest.suggested_units), created_by=user_id)
-        return latest
+        lead = edit.units[0].name
+        note = f"确认分办：主办 {lead}" + (f"；协办 {'、'.join(u.name for u in edit.units[1:])}"
+                                          if len(edit.units) > 1 else "")
+        entry, _ = self.queue.entry(idea_id)
+        suggested = [{"name": u.name, "role": u.role}
+                     for u in unit_choices(entry.routing.suggested_units if entry.routing else [])]
+        confirmation = Confirmation(
+            final_units=[{"name": u.name, "role": u.role} for u in edit.units], committee=edit.committee,
+            channel=edit.channel, domain=edit.domain, note=edit.note, status_note="修改分办" if revise else note,
+        )
+        return self.store.confirm(idea_id, confirmation, user_id=staff.user_id, routing_id=routing_id, revise=revise,
+                                  suggested=suggested)

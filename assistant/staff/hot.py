@@ -14,11 +14,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
+from assistant.accounts import UserSession, require_role
 from assistant.errors import InputError
 from assistant.staff.models import HeatMap, RisingKeyword, RisingReport
-from assistant.staff.sources import TextRecord, load_ideas, load_items
+from assistant.staff.sources import TextRecord, idea_records, item_records
+from assistant.storage.enums import Role
+from assistant.storage.texts import TextStore
 
 Source = Literal["all", "ideas", "items"]
 CACHE_VERSION = 1
@@ -88,24 +91,25 @@ class HotTopics:
 
     def __init__(
         self,
-        database: Any,
+        texts: TextStore,
         classify: Callable[[str], str],
         words: Callable[[str], Sequence[str]],
         cache: AnalysisCache,
     ) -> None:
-        self.database = database
+        self.texts = texts
         self.classify = classify
         self.words = words
         self.cache = cache
 
     # data ----------------------------------------------------------------------------------------
-    def analysed(self, source: Source = "all") -> list[Analysed]:
-        """Dated records of ``source`` with domain and keywords (computed once per content hash)."""
+    def analysed(self, actor: UserSession | None, source: Source = "all") -> list[Analysed]:
+        """Dated records of ``source`` with domain and keywords (computed once per content hash); staff only."""
+        require_role(actor, Role.STAFF)
         records: list[TextRecord] = []
         if source in ("all", "items"):
-            records += load_items(self.database)
+            records += item_records(self.texts)
         if source in ("all", "ideas"):
-            records += load_ideas(self.database)
+            records += idea_records(self.texts)
         records = [r for r in records if r.month]
         cached = self.cache.get_many([r.content_hash for r in records])
         new: dict[str, tuple[str, list[str]]] = {}
@@ -127,9 +131,11 @@ class HotTopics:
         return domain, terms
 
     # heat map ------------------------------------------------------------------------------------
-    def heat_map(self, months: int | None = 12, source: Source = "all", data: list[Analysed] | None = None) -> HeatMap:
+    def heat_map(self, actor: UserSession | None, months: int | None = 12, source: Source = "all",
+                 data: list[Analysed] | None = None) -> HeatMap:
         """Counts per domain and month over the last ``months`` months that have data (``None``: all)."""
-        data = self.analysed(source) if data is None else data
+        require_role(actor, Role.STAFF)
+        data = self.analysed(actor, source) if data is None else data
         if not data:
             return HeatMap(periods=[], domains=[], counts=[], total=0, sources={})
         last = max(a.record.month for a in data if a.record.month)
@@ -154,6 +160,7 @@ class HotTopics:
     # rising keywords -----------------------------------------------------------------------------
     def rising(
         self,
+        actor: UserSession | None,
         window: int = 3,
         source: Source = "all",
         min_count: int = 5,
@@ -161,9 +168,10 @@ class HotTopics:
         data: list[Analysed] | None = None,
     ) -> RisingReport:
         """Terms whose document share rose most from the previous ``window`` months to the latest ones."""
+        require_role(actor, Role.STAFF)
         if window < 1 or window > 24:
             raise InputError("时间窗口应在 1 到 24 个月之间。", f"window {window}")
-        data = self.analysed(source) if data is None else data
+        data = self.analysed(actor, source) if data is None else data
         if not data:
             return RisingReport(latest_window="", previous_window="", latest_docs=0, previous_docs=0, keywords=[],
                                 note="还没有可统计的线索或往期留言。")

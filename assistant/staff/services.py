@@ -1,26 +1,32 @@
-"""The staff services, built lazily from their collaborators (one object for the composition root)."""
+"""The staff services, built lazily from their collaborators (one object the composition root hands the pages)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 
+from assistant.review import IdeaReviewService
+from assistant.routing.domain import DomainModel
 from assistant.staff.clusters import CorpusSimilarity, DuplicateClusters
 from assistant.staff.desk import RoutingDesk
 from assistant.staff.hot import CLASSIFY_CHARS, AnalysisCache, HotTopics
 from assistant.staff.queue import QueueService
-from assistant.staff.triage import Reviewer, TriageService
+from assistant.staff.triage import TriageService
+from assistant.storage.batches import BatchStore
+from assistant.storage.queue import QueueStore
+from assistant.storage.routings import RoutingStore
+from assistant.storage.texts import TextStore
+from retrieval.tokenizer import ChineseTokenizer
 
 HOT_CACHE_FILE = "staff-topics.json"
 
 
-def domain_classifier(routing: Any) -> tuple[Callable[[str], str], str]:
-    """The routing service's domain classifier as ``text -> domain`` and a tag that changes with the model."""
-    model = routing.offline.domain_model
+def domain_classifier(model: DomainModel) -> tuple[Callable[[str], str], str]:
+    """A domain model as ``text -> domain`` and a tag that changes with the model."""
     digest = hashlib.sha1(type(model).__name__.encode())
     for name in ("classes", "idf", "coef", "intercept", "temperature"):
         value = getattr(model, name, None)
@@ -30,66 +36,64 @@ def domain_classifier(routing: Any) -> tuple[Callable[[str], str], str]:
 
 
 class StaffServices:
-    """Queue, triage, routing desk, duplicate clusters and hot topics; each built on first use."""
+    """Queue, triage, routing desk, duplicate clusters and hot topics; each built on first use.
+
+    ``reviewer`` and ``tokenizer`` are factories so the page renders before the routing models load.
+    """
 
     def __init__(
         self,
-        settings: Any,
-        database: Any,
         *,
-        reviewer: Callable[[], Reviewer],
-        routing: Callable[[], Any],
-        tokenizer: Callable[[], Any],
+        queue_store: QueueStore,
+        routing_store: RoutingStore,
+        batches: BatchStore,
+        texts: TextStore,
+        reviewer: Callable[[], IdeaReviewService],
+        tokenizer: Callable[[], ChineseTokenizer],
+        exports_dir: Path,
+        cache_dir: Path,
+        max_chars: int,
     ) -> None:
-        self.settings = settings
-        self.database = database
+        self._queue_store = queue_store
+        self._routing_store = routing_store
+        self._batches = batches
+        self._texts = texts
         self._reviewer = reviewer
-        self._routing = routing
         self._tokenizer = tokenizer
-
-    @classmethod
-    def from_container(cls, container: Any) -> StaffServices:
-        """Wire the services to a :class:`assistant.container.Container`."""
-        return cls(
-            container.settings,
-            container.database,
-            reviewer=lambda: container.review_service,
-            routing=lambda: container.routing_service,
-            tokenizer=lambda: container.tokenizer,
-        )
+        self._exports_dir = exports_dir
+        self._cache_dir = cache_dir
+        self._max_chars = max_chars
 
     @cached_property
     def queue(self) -> QueueService:
         """Filtered list and detail of ideas."""
-        return QueueService(self.database)
+        return QueueService(self._queue_store)
 
     @cached_property
     def desk(self) -> RoutingDesk:
-        """Edit and confirm routings (catalogue of the routing service in use)."""
-        return RoutingDesk(self.database, lambda: self._routing().offline.catalogue)
+        """Edit and confirm routings (catalogue of the routing in use)."""
+        return RoutingDesk(self._routing_store, self._queue_store, lambda: self._reviewer().catalogue)
 
     @cached_property
     def similarity(self) -> CorpusSimilarity:
         """Near-duplicate look-ups against the past items."""
-        return CorpusSimilarity(self.database)
+        return CorpusSimilarity(self._texts)
 
     @cached_property
     def clusters(self) -> DuplicateClusters:
         """"1+N" duplicate clusters."""
-        return DuplicateClusters(self.database, self.similarity)
+        return DuplicateClusters(self._texts, self.similarity)
 
     @cached_property
     def triage(self) -> TriageService:
         """Batch import of collected clues."""
-        return TriageService(
-            self.database, self._reviewer(), self.similarity, self.settings.exports_dir,
-            max_chars=self.settings.ui.max_text_chars,
-        )
+        return TriageService(self._batches, self._texts, self._reviewer(), self.similarity, self._exports_dir,
+                             max_chars=self._max_chars)
 
     @cached_property
     def hot(self) -> HotTopics:
         """Heat map and rising keywords."""
-        classify, tag = domain_classifier(self._routing())
+        classify, tag = domain_classifier(self._reviewer().router.domain_model)
         tokenizer = self._tokenizer()
-        cache = AnalysisCache(self.settings.data_dir / "cache" / HOT_CACHE_FILE, f"{tag}-{tokenizer.fingerprint}")
-        return HotTopics(self.database, classify, lambda text: tokenizer.analyse(text).words, cache)
+        cache = AnalysisCache(self._cache_dir / HOT_CACHE_FILE, f"{tag}-{tokenizer.fingerprint}")
+        return HotTopics(self._texts, classify, lambda text: tokenizer.analyse(text).words, cache)

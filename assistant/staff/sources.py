@@ -7,13 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
-
-from assistant.storage.enums import IdeaStatus
-from assistant.storage.orm import DocumentRow, Idea
-from assistant.storage.repositories.ideas import CHINA_TZ
-
-ITEM_KIND = "item"
+from assistant.clock import CHINA_TZ
+from assistant.storage.records import IdeaRecord
+from assistant.storage.texts import TextStore
 
 
 @dataclass(frozen=True)
@@ -55,48 +51,29 @@ def _item_date(meta: dict[str, Any] | None, year: int | None) -> tuple[str | Non
     return (None, str(year)) if year else (None, None)
 
 
-def load_items(database: Any) -> list[TextRecord]:
+def item_records(texts: TextStore) -> list[TextRecord]:
     """Past citizen messages stored as documents of kind ``item`` (ordered by id)."""
-    query = (
-        select(DocumentRow.doc_id, DocumentRow.title, DocumentRow.text, DocumentRow.meta, DocumentRow.year,
-               DocumentRow.content_hash)
-        .where(DocumentRow.kind == ITEM_KIND)
-        .order_by(DocumentRow.doc_id)
-    )
     out = []
-    with database.session() as session:
-        for doc_id, title, text, meta, year, content_hash in session.execute(query):
-            month, day = _item_date(meta, year)
-            out.append(TextRecord("item", doc_id, title or "", text or "", month, day, content_hash))
+    for item in texts.items():
+        month, day = _item_date(item.meta, item.year)
+        out.append(TextRecord("item", item.doc_id, item.title, item.text, month, day, item.content_hash))
     return out
 
 
-def item_fingerprint(database: Any) -> str:
-    """A digest of the ids and content hashes of all past items (changes when any item changes)."""
-    digest = hashlib.sha256()
-    query = select(DocumentRow.doc_id, DocumentRow.content_hash).where(DocumentRow.kind == ITEM_KIND)
-    with database.session() as session:
-        for doc_id, content_hash in session.execute(query.order_by(DocumentRow.doc_id)):
-            digest.update(f"{doc_id}\x1f{content_hash}\x1e".encode())
-    return digest.hexdigest()
-
-
-def idea_record(idea: Idea) -> TextRecord:
+def idea_text_record(idea: IdeaRecord) -> TextRecord:
     """An idea as a text record."""
     local = idea.created_at.astimezone(CHINA_TZ)
     title = idea.title or ""
     full = join_title(title, idea.raw_text)
     return TextRecord(
-        "idea", idea.receipt_no, title, idea.raw_text, local.strftime("%Y-%m"), local.strftime("%Y-%m-%d"),
-        text_hash(full), idea.domain, idea.id,
+        "idea", idea.receipt_no or f"#{idea.id}", title, idea.raw_text, local.strftime("%Y-%m"),
+        local.strftime("%Y-%m-%d"), text_hash(full), idea.domain, idea.id,
     )
 
 
-def load_ideas(database: Any, exclude_ids: set[int] | None = None) -> list[TextRecord]:
+def idea_records(texts: TextStore, exclude_ids: set[int] | None = None) -> list[TextRecord]:
     """Ideas staff handle (every status but a citizen's unsubmitted draft), oldest first."""
-    query = select(Idea).where(Idea.status != IdeaStatus.DRAFT).order_by(Idea.id)
-    with database.session() as session:
-        return [idea_record(i) for i in session.scalars(query) if not exclude_ids or i.id not in exclude_ids]
+    return [idea_text_record(i) for i in texts.ideas(exclude_ids)]
 
 
 def when(record: TextRecord) -> datetime | None:

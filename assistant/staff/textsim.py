@@ -2,7 +2,7 @@
 
 Two texts are near duplicates when the Jaccard similarity of their character-bigram sets (after NFKC, lower
 case, punctuation and whitespace removed) reaches :data:`DUPLICATE_THRESHOLD`. The threshold was chosen by
-``python -m assistant.staff.calibrate`` on the labelled near-duplicate pairs of
+``python tools/calibrate_duplicates.py`` on the labelled near-duplicate pairs of
 ``evals/retrieval/near_duplicates.jsonl`` (see ``docs/staff.md``).
 """
 

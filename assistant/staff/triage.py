@@ -5,30 +5,26 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from assistant.accounts import UserSession, require_role
+from assistant.clock import CHINA_TZ
 from assistant.errors import BaixingError, InputError
 from assistant.ingest.mapping import cell_text, resolve_columns
 from assistant.ingest.readers import RawRow, read_rows
-from assistant.review import IdeaReview
+from assistant.review import IdeaReview, IdeaReviewService, review_record
 from assistant.staff.clusters import CorpusSimilarity
 from assistant.staff.export import write_csv, write_xlsx
 from assistant.staff.models import DuplicateRef, TriageReport, TriageRow
-from assistant.staff.sources import join_title, load_ideas
+from assistant.staff.sources import idea_records, join_title
 from assistant.staff.textsim import UnionFind
-from assistant.storage.enums import IdeaSource, IdeaStatus
-from assistant.storage.orm import IngestBatch
-from assistant.storage.repositories import (
-    CitizenInfo,
-    IdeaRepository,
-    IngestRepository,
-    RoutingRepository,
-    ScreeningRepository,
-)
-from assistant.storage.repositories.ideas import CHINA_TZ
+from assistant.storage.batches import BatchStore, ClueRow
+from assistant.storage.enums import Role
+from assistant.storage.records import CitizenInfo, ReviewRecord
+from assistant.storage.texts import TextStore
 from assistant.textinput import clean_text
 
 log = logging.getLogger("baixing.staff")
@@ -49,25 +45,22 @@ ProgressFn = Callable[[int, int, str], None]
 """Called with (rows done, rows total, a Chinese description)."""
 
 
-class Reviewer(Protocol):
-    """Screens and routes one idea (:class:`assistant.review.IdeaReviewService`)."""
-
-    def review(self, text: str, known_names: Sequence[str] = (), entity_id: str | None = None) -> IdeaReview: ...
-
-
 class TriageService:
-    """Imports a clue file (CSV/XLSX/JSONL): ideas with source ``import``, screened, routed, de-duplicated."""
+    """Imports a clue file (CSV/XLSX/JSONL), staff only: ideas with source ``import``, screened, routed and
+    de-duplicated; each chunk is stored in one transaction and an interrupted import resumes where it stopped."""
 
     def __init__(
         self,
-        database: Any,
-        reviewer: Reviewer,
+        batches: BatchStore,
+        texts: TextStore,
+        reviewer: IdeaReviewService,
         similarity: CorpusSimilarity,
         exports_dir: Path,
         max_chars: int = 20000,
         max_rows: int = MAX_ROWS,
     ) -> None:
-        self.database = database
+        self.batches = batches
+        self.texts = texts
         self.reviewer = reviewer
         self.similarity = similarity
         self.exports_dir = exports_dir
@@ -75,10 +68,11 @@ class TriageService:
         self.max_rows = max_rows
 
     def triage_file(
-        self, path: Path, *, file_name: str | None = None, user_id: int | None = None,
+        self, actor: UserSession | None, path: Path, *, file_name: str | None = None,
         progress: ProgressFn | None = None,
     ) -> TriageReport:
         """Import, screen, route and de-duplicate every row; bad rows are reported with their line numbers."""
+        staff = require_role(actor, Role.STAFF)
         start = time.perf_counter()
         name = file_name or path.name
         notify = progress or (lambda done, total, message: None)
@@ -91,25 +85,33 @@ class TriageService:
         rows, people = self._parse(raw)
         good = [r for r in rows if r.error is None]
         total = len(good)
-        batch_id = self._open_batch(path, name)  # a file imported before is refused here, before any work
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        batch = self.batches.open(sha, name, BATCH_KIND)  # a file imported before is refused here, before any work
+        stored = self.batches.stored(batch.batch_id) if batch.resumed else {}
         notify(0, total, "正在查重……")
-        self._find_duplicates(good)
+        self._find_duplicates(good, exclude={idea_id for idea_id, _ in stored.values()})
         for offset in range(0, total, CHUNK):
             chunk = good[offset : offset + CHUNK]
-            self._store(chunk, people, batch_id, user_id)
-            reviews: list[tuple[TriageRow, IdeaReview]] = []
+            todo: list[ClueRow] = []
             for n, row in enumerate(chunk, start=offset + 1):
-                review = self._review(row, people.get(row.seq, {}).get("name"))
-                if review is not None:
-                    reviews.append((row, review))
+                if row.line in stored:
+                    row.idea_id, row.receipt_no = stored[row.line]
+                    self._describe(row, self._review(row, people.get(row.seq, {}).get("name"), audit=False))
+                else:
+                    todo.append(self._clue(row, people.get(row.seq, {})))
                 if n % 10 == 0 or n == total:
                     notify(n, total, f"正在筛查和分办：{n}/{total}")
-            self._store_reviews(reviews, user_id)
-        report = self._report(name, batch_id, rows, time.perf_counter() - start)
-        self._close_batch(batch_id, report)
+            made = {line: (idea_id, receipt) for line, idea_id, receipt in
+                    self.batches.store(batch.batch_id, todo, user_id=staff.user_id)}
+            for row in chunk:
+                if row.line in made:
+                    row.idea_id, row.receipt_no = made[row.line]
+        report = self._report(name, batch.batch_id, rows, time.perf_counter() - start)
+        self.batches.close(batch.batch_id, rows_ok=report.imported, rows_failed=report.read - report.imported,
+                           errors=[{"line": r.line, "message": r.error} for r in report.rows if r.error])
         notify(total, total, "正在生成结果文件……")
         stamp = datetime.now(CHINA_TZ).strftime("%Y%m%d-%H%M%S")
-        stem = self.exports_dir / "triage" / f"线索分办结果-{batch_id}-{stamp}"
+        stem = self.exports_dir / "triage" / f"线索分办结果-{batch.batch_id}-{stamp}"
         write_csv(report, stem.with_suffix(".csv"))
         xlsx = write_xlsx(report, stem.with_suffix(".xlsx"))
         return report.model_copy(update={"result_path": str(xlsx), "seconds": time.perf_counter() - start})
@@ -151,10 +153,10 @@ class TriageService:
         return rows, people
 
     # duplicates ----------------------------------------------------------------------------------
-    def _find_duplicates(self, rows: list[TriageRow]) -> None:
+    def _find_duplicates(self, rows: list[TriageRow], exclude: set[int]) -> None:
         """Fill ``duplicates`` (direct matches) and ``duplicate_group`` (connected groups) of the rows."""
         texts = [join_title(r.title, r.text) for r in rows]
-        ideas = load_ideas(self.database)
+        ideas = idea_records(self.texts, exclude)
         snap = self.similarity.snapshot()
         refs: dict[int, list[DuplicateRef]] = {i: [] for i in range(len(rows))}
         n = len(rows)
@@ -186,81 +188,43 @@ class TriageService:
                 root = uf.find(i)
                 row.duplicate_group = labels.setdefault(root, f"重复组{len(labels) + 1}")
 
-    # storing and reviewing -----------------------------------------------------------------------
-    def _open_batch(self, path: Path, name: str) -> int:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        with self.database.session() as session:
-            batch = IngestRepository(session).create(file_sha256=sha, file_name=name[:500], kind=BATCH_KIND)
-            session.flush()
-            return int(batch.id)
+    # reviewing and storing -----------------------------------------------------------------------
+    def _clue(self, row: TriageRow, person: Mapping[str, str]) -> ClueRow:
+        """A row with its review, ready to store (a row whose review failed is stored unscreened)."""
+        review = self._review(row, person.get("name"))
+        self._describe(row, review)
+        record: ReviewRecord | None = review_record(review) if review is not None else None
+        note = "批量导入：自动筛查" + ("，待确认分办" if review is not None and review.decision is not None
+                                    else "，不属于百姓提案范围")
+        citizen = CitizenInfo(name=person.get("name") or None, occupation=person.get("occupation") or None,
+                              phone=person.get("phone") or None, address=(person.get("address") or "")[:300] or None)
+        return ClueRow(line=row.line, title=row.title, text=row.text, citizen=citizen,
+                       channel=(person.get("channel") or "")[:32] or "import", review=record, note=note)
 
-    def _store(
-        self, rows: list[TriageRow], people: Mapping[int, Mapping[str, str]], batch_id: int, user_id: int | None
-    ) -> None:
-        with self.database.session() as session:
-            ideas = IdeaRepository(session)
-            made = []
-            for row in rows:
-                person = people.get(row.seq, {})
-                idea = ideas.create(
-                    row.text, title=row.title, citizen=CitizenInfo(
-                        name=person.get("name") or None, occupation=person.get("occupation") or None,
-                        phone=person.get("phone") or None, address=(person.get("address") or "")[:300] or None),
-                    channel=(person.get("channel") or "")[:32] or "import", source=IdeaSource.IMPORT,
-                    status=IdeaStatus.SUBMITTED, submitted_by=user_id, import_batch_id=batch_id,
-                    import_row=row.line,
-                )
-                row.idea_id, row.receipt_no = idea.id, idea.receipt_no
-                made.append((row.line, "idea", str(idea.id), True))
-            IngestRepository(session).add_rows(batch_id, made)
-
-    def _review(self, row: TriageRow, person: str | None) -> IdeaReview | None:
-        """Screen and route one stored row (None, with ``row.error`` set, when that failed)."""
-        assert row.idea_id is not None
-        names = [person] if person else []  # masked before any model call
+    def _review(self, row: TriageRow, person: str | None, audit: bool = True) -> IdeaReview | None:
+        """Screen and route one row (None, with ``row.error`` set, when that failed)."""
+        names = (person,) if person else ()  # masked before any model call
         try:
-            review = self.reviewer.review(join_title(row.title, row.text), names, entity_id=str(row.idea_id))
+            return self.reviewer.review(join_title(row.title, row.text), known_names=names, audit=audit,
+                                        entity_id=f"import-row-{row.line}").value
         except BaixingError as exc:
             row.error = f"{exc.user_message}（已保存为未筛查线索）"
-            return None
         except Exception:  # one bad row must not stop the batch
-            log.exception("review of imported idea %s failed", row.idea_id)
+            log.exception("review of imported row %s failed", row.line)
             row.error = "自动筛查时出错，已保存为未筛查线索，请人工处理。"
-            return None
-        verdict = review.screening.verdict
-        decision = review.routing.decision if review.routing else None
+        return None
+
+    @staticmethod
+    def _describe(row: TriageRow, review: IdeaReview | None) -> None:
+        if review is None:
+            return
+        verdict, decision = review.verdict, review.decision
         row.in_scope, row.category = verdict.in_scope, verdict.category
         row.redirect = verdict.redirect.short() if verdict.redirect else None
         if decision is not None:
             row.domain = decision.domain
             row.main_unit = next((u.name for u in decision.units if u.role == "主办"), None)
             row.co_units = [u.name for u in decision.units if u.role == "协办"]
-        return review
-
-    def _store_reviews(self, reviews: list[tuple[TriageRow, IdeaReview]], user_id: int | None) -> None:
-        """Screening and routing results of a chunk, in one transaction."""
-        if not reviews:
-            return
-        with self.database.session() as session:
-            screenings, routings = ScreeningRepository(session), RoutingRepository(session)
-            ideas = IdeaRepository(session)
-            for row, review in reviews:
-                assert row.idea_id is not None
-                verdict = review.screening.verdict
-                decision = review.routing.decision if review.routing else None
-                details = verdict.model_dump(mode="json")
-                if decision is not None:
-                    details["routing"] = decision.model_dump(mode="json", exclude={"units"})
-                screenings.add(
-                    row.idea_id, in_scope=verdict.in_scope, domain=row.domain, confidence=verdict.confidence,
-                    reasons=[verdict.reason], details=details, created_by=user_id,
-                )
-                if decision is not None:
-                    routings.add(row.idea_id, suggested_units=[u.model_dump(mode="json") for u in decision.units],
-                                 created_by=user_id)
-                    ideas.set_domain(row.idea_id, decision.domain)
-                note = "批量导入：自动筛查" + ("，待确认分办" if decision is not None else "，不属于百姓提案范围")
-                ideas.set_status(row.idea_id, IdeaStatus.SCREENED, user_id=user_id, note=note)
 
     def _report(self, name: str, batch_id: int, rows: list[TriageRow], seconds: float) -> TriageReport:
         imported = [r for r in rows if r.idea_id is not None]
@@ -276,14 +240,6 @@ class TriageService:
             duplicate_groups=len({r.duplicate_group for r in rows if r.duplicate_group}),
             seconds=seconds,
         )
-
-    def _close_batch(self, batch_id: int, report: TriageReport) -> None:
-        with self.database.session() as session:
-            batch = session.get(IngestBatch, batch_id)
-            if batch is not None:
-                batch.rows_ok = report.imported
-                batch.rows_failed = report.read - report.imported
-                batch.errors = [{"line": r.line, "message": r.error} for r in report.rows if r.error][:1000]
 
 
 def _person_columns(columns: Any) -> dict[str, str]:

@@ -10,23 +10,33 @@ Composition root::
 
 from __future__ import annotations
 
+import logging
+import random
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.storage.errors import DatabaseUnavailableError, UnsupportedDatabaseError
 from assistant.storage.types import json_dumps
 
+log = logging.getLogger("baixing.storage")
+T = TypeVar("T")
+
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+BEGIN_OPTION = "sqlite_begin"
+WRITE_ATTEMPTS = 5
+"""A write transaction that meets a lock or a serialization failure is run again, at most this many times."""
+_RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization failure, deadlock, lock not available
 
 
 def parse_url(url: str | URL) -> URL:
@@ -67,8 +77,10 @@ def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 def _on_sqlite_begin(conn: Any) -> None:
     # pysqlite would otherwise defer BEGIN until the first INSERT/UPDATE, which breaks transactional
-    # DDL in migrations and SAVEPOINTs.
-    conn.exec_driver_sql("BEGIN")
+    # DDL in migrations and SAVEPOINTs. Write transactions ask for IMMEDIATE: the write lock is taken up
+    # front, so two writers never both read and then fail to upgrade ("database is locked").
+    mode = conn.get_execution_options().get(BEGIN_OPTION, "")
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
@@ -141,9 +153,38 @@ class Database:
         with self.sessions.begin() as session:
             yield session
 
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """One write transaction that takes its lock up front (SQLite ``BEGIN IMMEDIATE``)."""
+        with self.sessions.begin() as session:
+            if self.engine.dialect.name == "sqlite":
+                session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
+            yield session
+
+    def write(self, work: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS) -> T:
+        """Run ``work`` in one write transaction, all or nothing; run it again on a lock or serialization
+        failure (bounded, with jitter), so concurrent writers wait for each other instead of losing data."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.write_session() as session:
+                    return work(session)
+            except DBAPIError as exc:
+                if attempt == attempts or not _retryable(exc):
+                    raise
+                log.info("write transaction retried after %s (attempt %d)", type(exc.orig).__name__, attempt)
+                time.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
+        raise AssertionError("unreachable")
+
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    """A lock time-out (SQLite) or a serialization failure / deadlock (PostgreSQL)."""
+    if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
+        return True
+    return getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES
 
 
 def open_database(url: str | URL, *, echo: bool = False, migrate: bool = True) -> Database:

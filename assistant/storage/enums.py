@@ -16,15 +16,15 @@ class Role(StrEnum):
 
 
 class IdeaStatus(StrEnum):
-    """Life cycle of a citizen idea (金点子)."""
+    """Life cycle of a citizen idea (金点子); the allowed moves are in :mod:`assistant.storage.lifecycle`."""
 
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    SCREENED = "screened"
-    ROUTED = "routed"
-    IN_CULTIVATION = "in_cultivation"
-    ACCEPTED = "accepted"
-    REFERRED = "referred"
+    DRAFT = "draft"  # the citizen is still writing; no receipt number yet
+    SUBMITTED = "submitted"  # received, with a receipt number
+    SCREENED = "screened"  # scope screened (and routing suggested) by staff triage
+    ROUTED = "routed"  # handling units confirmed by staff
+    IN_CULTIVATION = "in_cultivation"  # a member is cultivating it into a proposal
+    PROPOSAL = "proposal"  # it became a 百姓提案
+    REFERRED = "referred"  # passed to another channel (12345, 信访, 社情民意…)
     CLOSED = "closed"
 
 

@@ -39,7 +39,7 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
         autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
         return "sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True), 'postgresql')"
     if isinstance(obj, EnumText):
-        return f"sa.String(length={obj.impl.length})"  # type: ignore[attr-defined]
+        return f"sa.String(length={obj.length})"
     return False
 
 
@@ -51,7 +51,7 @@ def compare_type(context: Any, inspected: Any, metadata: Any, inspected_type: An
     if isinstance(metadata_type, UTCDateTime):
         return not isinstance(inspected_type, DateTime)
     if isinstance(metadata_type, EnumText):
-        length = metadata_type.impl.length  # type: ignore[attr-defined]
+        length = metadata_type.length
         return not (isinstance(inspected_type, String) and inspected_type.length == length)
     return None  # default comparison
 

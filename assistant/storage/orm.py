@@ -99,6 +99,8 @@ class IngestBatch(Base):
     rows_failed: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     errors: Mapped[list[Any]] = mapped_column(JSONDoc(), default=list, nullable=False)
     created_at: Mapped[datetime] = _created()
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """NULL while the file is being imported: an interrupted import resumes where it stopped."""
 
 
 class IngestRow(Base):
@@ -155,7 +157,10 @@ class Idea(Base):
     __table_args__ = (Index(None, "status", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    receipt_no: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    receipt_no: Mapped[str | None] = mapped_column(String(32), unique=True, nullable=True)
+    """Issued on submission; a citizen's unsubmitted draft has none."""
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True, nullable=True)
+    """The client's key of the submission: a retried submit finds the idea instead of creating another."""
     title: Mapped[str | None] = mapped_column(String(300), nullable=True)
     raw_text: Mapped[str] = mapped_column(Text, nullable=False)
     # Personal data: separate columns, never logged, never sent to an LLM by default.
@@ -173,6 +178,7 @@ class Idea(Base):
     )
     import_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = _created()
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     def __repr__(self) -> str:  # no personal data

@@ -71,6 +71,7 @@ class EnumText(TypeDecorator[StrEnum]):
     def __init__(self, enum_cls: type[StrEnum], length: int = 32) -> None:
         super().__init__(length=length)
         self.enum_cls = enum_cls
+        self.length = length
 
     def process_bind_param(self, value: StrEnum | str | None, dialect: Dialect) -> str | None:
         return None if value is None else self.enum_cls(value).value

@@ -1,10 +1,8 @@
-"""Workflows behind the citizen and member pages: small services over cultivation, review and storage."""
+"""Workflows behind the citizen and member pages: small services over cultivation, review and the idea store."""
 
 from assistant.workflow.citizen import CitizenWorkflow
-from assistant.workflow.factory import build_citizen_workflow, build_member_workflow
 from assistant.workflow.member import MemberWorkflow
 from assistant.workflow.models import (
-    CheckResult,
     DraftUpdate,
     DuplicateCheck,
     MemberDraft,
@@ -13,17 +11,11 @@ from assistant.workflow.models import (
     StatusView,
     Submission,
     VersionInfo,
-    status_zh,
 )
-from assistant.workflow.store import DraftStore
-from assistant.workflow.writer import DraftWriter
 
 __all__ = [
-    "CheckResult",
     "CitizenWorkflow",
-    "DraftStore",
     "DraftUpdate",
-    "DraftWriter",
     "DuplicateCheck",
     "MemberDraft",
     "MemberWorkflow",
@@ -32,7 +24,4 @@ __all__ = [
     "StatusView",
     "Submission",
     "VersionInfo",
-    "build_citizen_workflow",
-    "build_member_workflow",
-    "status_zh",
 ]

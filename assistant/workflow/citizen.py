@@ -1,27 +1,30 @@
 """The citizen's path: idea → screening verdict → questions → draft with sources → edit → submit → receipt.
 
-Every draft is stored as soon as it exists (idea with status ``draft``, then one version per round or edit),
-so nothing the citizen typed is lost when a later step fails.
+The first draft is stored with its idea (a draft, no receipt number yet) as soon as it exists, and every round
+or edit after it as a version, so nothing the citizen typed is lost when a later step fails. A receipt number is
+issued only when the citizen submits.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
 
 from assistant.cultivation.docx_io import export_docx
 from assistant.cultivation.models import Attribution, DraftProposal, Proposer, SessionState
 from assistant.cultivation.service import CultivationService
+from assistant.cultivation.sessions import citizen_info, version_content
+from assistant.cultivation.spec import DraftingRequest
 from assistant.cultivation.validator import enforce
 from assistant.errors import InputError, NotFoundError
-from assistant.review import IdeaReview
-from assistant.storage.enums import IdeaStatus
-from assistant.storage.repositories import IdeaRepository, RoutingRepository, ScreeningRepository
+from assistant.review import IdeaReview, IdeaReviewService, review_record
+from assistant.storage.enums import IdeaSource
+from assistant.storage.ideas import IdeaStore
+from assistant.storage.lifecycle import status_zh
+from assistant.storage.records import VersionContent
+from assistant.tasks import TaskOutcome
 from assistant.textinput import clean_text
-from assistant.workflow.models import DraftUpdate, Receipt, StatusEntry, StatusView, status_zh
-from assistant.workflow.store import DraftStore, SessionFactory, citizen_info
-from assistant.workflow.writer import DraftWriter
+from assistant.workflow.models import DraftUpdate, Receipt, StatusEntry, StatusView
 
 _PHONE = re.compile(r"^[0-9+\-() ]{7,20}$")
 _RECEIPT = re.compile(r"^BX-\d{4}-\d{1,9}$")
@@ -40,79 +43,62 @@ def _digits(phone: str | None) -> str:
 
 def docx_filename(draft: DraftProposal, receipt_no: str | None) -> str:
     """A safe file name for a draft's Word export."""
-    stem = receipt_no or "草稿"
-    return f"百姓提案-{stem}.docx"
+    return f"百姓提案-{receipt_no or '草稿'}.docx"
 
 
 class CitizenWorkflow:
     """Screening, drafting, editing, submitting and status look-up for citizens (no log-in)."""
 
-    def __init__(
-        self,
-        reviewer: Any,
-        writer: DraftWriter,
-        cultivation: CultivationService,
-        sessions: SessionFactory,
-        max_chars: int = 20000,
-    ) -> None:
+    def __init__(self, reviewer: IdeaReviewService, cultivation: CultivationService, ideas: IdeaStore,
+                 max_chars: int = 20000) -> None:
         self.reviewer = reviewer
-        self.writer = writer
         self.cultivation = cultivation
-        self.sessions = sessions
-        self.store = DraftStore(sessions)
+        self.ideas = ideas
         self.max_chars = max_chars
 
     @property
     def streaming(self) -> bool:
         """True when drafts are written by a model and streamed."""
-        return self.writer.streaming
+        return self.cultivation.streaming
 
     # step 1: screening -----------------------------------------------------------------------------
-    def review(self, text: str) -> IdeaReview:
+    def review(self, text: str) -> TaskOutcome[IdeaReview]:
         """Is the idea a 百姓提案, and if not, where should the citizen go instead?"""
         return self.reviewer.review(clean_text(text, self.max_chars, "金点子内容"))
 
     @staticmethod
-    def reframed_idea(review: IdeaReview) -> str | None:
+    def reframed_idea(review: TaskOutcome[IdeaReview]) -> str | None:
         """The reframing hint of an out-of-scope verdict as the text of a new, public-interest idea."""
-        reframe = review.screening.verdict.reframe
+        reframe = review.value.verdict.reframe
         if not reframe:
             return None
         match = _REFRAME.search(reframe)
         return f"{match['title']}：{match['hint'].strip()}" if match else reframe
 
     # step 2: first draft ---------------------------------------------------------------------------
-    def start_draft(self, text: str, review: IdeaReview) -> Iterator[DraftUpdate]:
-        """Store the idea and its review, then write and store draft round 1 (streamed with a model)."""
+    def _written(self, request: DraftingRequest, draft_id: int | None, round_no: int
+                 ) -> Iterator[DraftUpdate | DraftProposal]:
+        stream = self.cultivation.stream(request)
+        for partial in stream:
+            yield DraftUpdate(partial=partial, draft_id=draft_id, round=round_no)
+        yield stream.outcome.value
+
+    def start_draft(self, text: str, review: TaskOutcome[IdeaReview]) -> Iterator[DraftUpdate]:
+        """Write draft round 1 (streamed with a model), then store it with the idea and its review."""
         text = clean_text(text, self.max_chars, "金点子内容")
-        if not review.screening.verdict.in_scope:
+        if not review.value.verdict.in_scope:
             raise InputError("这条内容不属于“百姓提案”的范围，请按提示前往相应渠道反映。", "out of scope")
-        idea_id, receipt_no = self.store.create_idea(text)
-        self._record_review(idea_id, review)
-        attribution = Attribution(idea_id=idea_id, receipt_no=receipt_no, idea_excerpt=text[:200])
-        domain = review.routing.decision.domain if review.routing else ""
+        decision = review.value.decision
+        request = self.cultivation.request(text, domain=decision.domain if decision else "")
         draft: DraftProposal | None = None
-        for step in self.writer.write(text, attribution=attribution, domain=domain):
-            if isinstance(step, str):
-                yield DraftUpdate(partial=step)
+        for step in self._written(request, None, 1):
+            if isinstance(step, DraftUpdate):
+                yield step
             else:
                 draft = step
         assert draft is not None
-        state = SessionState(idea_id=idea_id, round=1, idea_text=text, draft=draft)
-        state = self.store.create_draft(state, idea_ids=[idea_id], note="培育第1轮：初稿")
+        state = self.cultivation.start(text, draft, review=review_record(review.value), source=IdeaSource.WEB)
         yield DraftUpdate(draft=state.draft, draft_id=state.draft_id, round=1)
-
-    def _record_review(self, idea_id: int, review: IdeaReview) -> None:
-        verdict = review.screening.verdict
-        decision = review.routing.decision if review.routing else None
-        with self.sessions() as s:
-            ScreeningRepository(s).add(
-                idea_id, in_scope=verdict.in_scope, domain=decision.domain if decision else None,
-                confidence=verdict.confidence, reasons=[verdict.reason], details=verdict.model_dump(mode="json"),
-            )
-            if decision is not None:
-                RoutingRepository(s).add(idea_id, suggested_units=[u.model_dump() for u in decision.units])
-                IdeaRepository(s).set_domain(idea_id, decision.domain)
 
     # step 3: answers and edits ---------------------------------------------------------------------
     def redraft(self, draft_id: int, answers: Mapping[str, str]) -> Iterator[DraftUpdate]:
@@ -122,17 +108,18 @@ class CitizenWorkflow:
         if not given:
             raise InputError("请至少回答一个问题，再点“根据回答完善草稿”。", "no answers")
         merged = {**state.answers, **given}
-        asked = {q.element for q in state.draft.questions}
+        request = self.cultivation.request(state.idea_text, answers=merged, proposer=state.draft.proposer,
+                                           attribution=state.draft.attribution,
+                                           asked={q.element for q in state.draft.questions})
         draft: DraftProposal | None = None
-        for step in self.writer.write(state.idea_text, answers=merged, proposer=state.draft.proposer,
-                                      attribution=state.draft.attribution, asked=asked):
-            if isinstance(step, str):
-                yield DraftUpdate(partial=step, draft_id=draft_id, round=state.round)
+        for step in self._written(request, draft_id, state.round):
+            if isinstance(step, DraftUpdate):
+                yield step
             else:
                 draft = step
         assert draft is not None
         state = state.model_copy(update={"answers": merged, "round": state.round + 1, "draft": draft})
-        self.store.add_version(state, note=f"培育第{state.round}轮：根据补充回答修改")
+        self.cultivation.add_version(state, note=f"培育第{state.round}轮：根据补充回答修改")
         yield DraftUpdate(draft=state.draft, draft_id=draft_id, round=state.round)
 
     def save_edit(
@@ -143,7 +130,7 @@ class CitizenWorkflow:
         edited = self._edited(state, title, analysis, suggestions)
         if edited.proposal_dict() != state.draft.proposal_dict():
             state = state.model_copy(update={"draft": edited})
-            self.store.add_version(state, note=EDIT_NOTE)
+            self.cultivation.add_version(state, note=EDIT_NOTE)
         return state.draft
 
     def _edited(self, state: SessionState, title: str, analysis: Sequence[str], suggestions: Sequence[str]
@@ -167,35 +154,27 @@ class CitizenWorkflow:
         title: str,
         analysis: Sequence[str],
         suggestions: Sequence[str],
+        *,
+        idempotency_key: str | None = None,
     ) -> Receipt:
-        """Store the citizen's details and the final text; the idea becomes ``submitted``."""
+        """Store the final text, the citizen's details and a receipt number in one transaction."""
         citizen = self._checked_citizen(citizen)
         state = self.cultivation.resume(draft_id)
         if state.idea_id is None:
             raise NotFoundError("没有找到这份草稿对应的金点子，请重新起草。", f"draft {draft_id} has no idea")
-        with self.sessions() as s:
-            idea = IdeaRepository(s).require(state.idea_id)
-            if idea.status is not IdeaStatus.DRAFT:
-                raise InputError(f"这条金点子已经提交过了（受理编号 {idea.receipt_no}），无需重复提交。",
-                                 f"idea {idea.id} status {idea.status}")
-            receipt_no = idea.receipt_no
-        draft = self._edited(state, title, analysis, suggestions)
-        attribution = Attribution(idea_id=state.idea_id, receipt_no=receipt_no, citizen=citizen,
-                                  idea_excerpt=state.idea_text[:200])
-        draft = draft.model_copy(update={"proposer": citizen, "attribution": attribution,
-                                         "remarks": self.cultivation.drafter.remarks(attribution)})
-        state = state.model_copy(update={"draft": enforce(draft, state.idea_text)})
-        version_no = self.store.add_version(state, note=SUBMIT_NOTE)
-        info = citizen_info(citizen)
-        with self.sessions() as s:
-            repo = IdeaRepository(s)
-            idea = repo.require(state.idea_id)
-            idea.citizen_name, idea.citizen_occupation = info.name, info.occupation
-            idea.citizen_phone, idea.citizen_address = info.phone, info.address
-            idea.title = state.draft.title
-            repo.set_status(idea.id, IdeaStatus.SUBMITTED, note=SUBMIT_NOTE)
-        return Receipt(receipt_no=receipt_no, idea_id=state.idea_id, draft_id=draft_id, version_no=version_no,
-                       status=IdeaStatus.SUBMITTED.value, status_zh=status_zh(IdeaStatus.SUBMITTED))
+        edited = self._edited(state, title, analysis, suggestions)
+
+        def final(receipt_no: str) -> VersionContent:
+            attribution = Attribution(idea_id=state.idea_id, receipt_no=receipt_no, citizen=citizen,
+                                      idea_excerpt=state.idea_text[:200])
+            draft = edited.model_copy(update={"proposer": citizen, "attribution": attribution,
+                                              "remarks": self.cultivation.drafter.remarks(attribution)})
+            return version_content(state.model_copy(update={"draft": enforce(draft, state.idea_text)}))
+
+        done = self.ideas.submit(draft_id, final, citizen_info(citizen), note=SUBMIT_NOTE,
+                                 idempotency_key=idempotency_key)
+        return Receipt(receipt_no=done.receipt_no, idea_id=done.idea_id, draft_id=draft_id,
+                       version_no=done.version_no or 0, status=done.status.value, status_zh=status_zh(done.status))
 
     @staticmethod
     def _checked_citizen(citizen: Proposer) -> Proposer:
@@ -226,16 +205,14 @@ class CitizenWorkflow:
         digits = _digits(phone)
         if len(digits) < 7:
             raise InputError("请填写提交时留下的联系电话，用于核对身份。", "no phone")
-        with self.sessions() as s:
-            repo = IdeaRepository(s)
-            idea = repo.get_by_receipt(receipt_no)
-            if idea is None or _digits(idea.citizen_phone) != digits:
-                raise NotFoundError(f"没有找到受理编号为 {receipt_no}、联系电话与之相符的金点子，请核对后再查。",
-                                    "unknown receipt or phone mismatch")
-            history = [StatusEntry(at=h.created_at, status=str(h.to_status), status_zh=status_zh(h.to_status),
-                                   note=h.note) for h in repo.status_history(idea.id)]
-            return StatusView(receipt_no=idea.receipt_no, title=idea.title or "（未命名）", status=str(idea.status),
-                              status_zh=status_zh(idea.status), created_at=idea.created_at, history=history)
+        idea = self.ideas.by_receipt(receipt_no)
+        if idea is None or _digits(idea.citizen.phone) != digits or idea.receipt_no is None:
+            raise NotFoundError(f"没有找到受理编号为 {receipt_no}、联系电话与之相符的金点子，请核对后再查。",
+                                "unknown receipt or phone mismatch")
+        history = [StatusEntry(at=h.at, status=h.to_status.value, status_zh=status_zh(h.to_status), note=h.note)
+                   for h in self.ideas.history(idea.id)]
+        return StatusView(receipt_no=idea.receipt_no, title=idea.title or "（未命名）", status=idea.status.value,
+                          status_zh=status_zh(idea.status), created_at=idea.created_at, history=history)
 
     def export_docx(self, draft_id: int) -> tuple[str, bytes]:
         """File name and bytes of the latest version in the 附件1 Word layout."""

@@ -9,46 +9,37 @@ from typing import Any
 
 from assistant.accounts import UserSession, require_role
 from assistant.cultivation.docx_io import export_docx, import_docx
-from assistant.cultivation.models import Attribution, DraftProposal, Proposer, SessionState
+from assistant.cultivation.draft_text import diff_text, parse_draft_text
+from assistant.cultivation.models import DraftProposal, SessionState
 from assistant.cultivation.polish import Edit, Polisher
 from assistant.cultivation.rubric import QualityRubric
-from assistant.cultivation.service import CultivationService, SimilarSearcher
+from assistant.cultivation.service import CultivationService
+from assistant.cultivation.sessions import attribution_of, version_content
+from assistant.cultivation.spec import SimilarSearcher
 from assistant.cultivation.validator import enforce
 from assistant.errors import InputError, NotFoundError
 from assistant.storage.enums import DraftStatus, IdeaStatus, Role
-from assistant.storage.orm import DraftVersion, Idea
-from assistant.storage.repositories import DraftRepository, IdeaRepository, QualityRepository, UserRepository
+from assistant.storage.ideas import IdeaStore
+from assistant.storage.lifecycle import status_zh
+from assistant.storage.records import IdeaRecord, VersionRecord
 from assistant.textinput import clean_text
 from assistant.workflow.citizen import docx_filename
-from assistant.workflow.models import (
-    DuplicateCheck,
-    MemberDraft,
-    PolishResult,
-    Submission,
-    VersionInfo,
-    status_zh,
-)
-from assistant.workflow.store import DraftStore, SessionFactory
-from assistant.workflow.text import diff_text, parse_draft_text
+from assistant.workflow.models import DuplicateCheck, MemberDraft, PolishResult, Submission, VersionInfo
 
 _RECEIPT = re.compile(r"^BX-\d{4}-\d{1,9}$", re.IGNORECASE)
 OPEN_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.SCREENED, IdeaStatus.ROUTED, IdeaStatus.IN_CULTIVATION,
-                 IdeaStatus.ACCEPTED)
+                 IdeaStatus.PROPOSAL)
 
 
-def _citizen(idea: Idea) -> Proposer:
-    return Proposer(name=idea.citizen_name or "", occupation=idea.citizen_occupation or "",
-                    phone=idea.citizen_phone or "", address=idea.citizen_address or "")
-
-
-def _credit_line(idea: Idea) -> str:
-    name = idea.citizen_name or "匿名群众"
+def _credit_line(idea: IdeaRecord) -> str:
+    name = idea.citizen.name or "匿名群众"
     return f"{name}（受理编号 {idea.receipt_no}）：{idea.raw_text[:60]}{'……' if len(idea.raw_text) > 60 else ''}"
 
 
-def _version_draft(v: DraftVersion) -> DraftProposal:
-    return DraftProposal(title=v.title, analysis=list(v.analysis), suggestions=list(v.suggestions),
-                         remarks=v.remarks or "")
+def _version_draft(v: VersionRecord) -> DraftProposal:
+    c = v.content
+    return DraftProposal(title=c.title, analysis=list(c.analysis), suggestions=list(c.suggestions),
+                         remarks=c.remarks or "")
 
 
 class MemberWorkflow:
@@ -57,7 +48,7 @@ class MemberWorkflow:
     def __init__(
         self,
         cultivation: CultivationService,
-        sessions: SessionFactory,
+        ideas: IdeaStore,
         searcher: SimilarSearcher | None = None,
         polisher: Polisher | None = None,
         rubric: QualityRubric | None = None,
@@ -65,11 +56,10 @@ class MemberWorkflow:
         max_upload_bytes: int = 20 * 1024 * 1024,
     ) -> None:
         self.cultivation = cultivation
-        self.sessions = sessions
+        self.ideas = ideas
         self.searcher = searcher
         self.polisher = polisher or Polisher()
         self.rubric = rubric or QualityRubric()
-        self.store = DraftStore(sessions)
         self.max_chars = max_chars
         self.max_upload_bytes = max_upload_bytes
 
@@ -81,16 +71,9 @@ class MemberWorkflow:
     def submissions(self, user: UserSession | None, limit: int = 50) -> list[Submission]:
         """Submitted citizen ideas, newest first, with their latest draft."""
         self._member(user)
-        with self.sessions() as s:
-            drafts = DraftRepository(s)
-            out = []
-            for idea in IdeaRepository(s).list(status=list(OPEN_STATUSES), limit=limit):
-                credited = drafts.for_idea(idea.id)
-                out.append(Submission(receipt_no=idea.receipt_no, idea_id=idea.id,
-                                      draft_id=credited[-1].id if credited else None,
-                                      title=idea.title or idea.raw_text[:30], status_zh=status_zh(idea.status),
-                                      created_at=idea.created_at))
-            return out
+        return [Submission(receipt_no=idea.receipt_no or "", idea_id=idea.id, draft_id=draft_id,
+                           title=idea.display_title, status_zh=status_zh(idea.status), created_at=idea.created_at)
+                for idea, draft_id in self.ideas.ideas(OPEN_STATUSES, limit=limit)]
 
     def open(self, user: UserSession | None, ref: str) -> MemberDraft:
         """A draft by receipt number (BX-…) or draft number; an idea without a draft gets one drafted."""
@@ -99,38 +82,38 @@ class MemberWorkflow:
         if _RECEIPT.match(ref):
             return self.view(member, self._draft_for_receipt(member, ref.upper()))
         if ref.isdigit():
-            with self.sessions() as s:
-                DraftRepository(s).require(int(ref))
-            return self.view(member, int(ref))
+            draft = self.ideas.require_draft(int(ref))
+            if draft.idea_id is not None and self.ideas.idea(draft.idea_id).status is IdeaStatus.DRAFT:
+                raise InputError("这份草稿对应的金点子市民尚未提交，暂不能打开。", f"draft {draft.id} not submitted")
+            return self.view(member, draft.id)
         raise InputError("请输入受理编号（如 BX-2026-000123）或草稿编号（数字）。", f"bad reference {ref!r}")
 
+    def _idea(self, receipt_no: str) -> IdeaRecord:
+        idea = self.ideas.by_receipt(receipt_no)
+        if idea is None:
+            raise NotFoundError(f"没有找到受理编号为 {receipt_no.strip()} 的金点子。", "unknown receipt")
+        return idea
+
     def _draft_for_receipt(self, member: UserSession, receipt_no: str) -> int:
-        with self.sessions() as s:
-            idea = IdeaRepository(s).get_by_receipt(receipt_no)
-            if idea is None:
-                raise NotFoundError(f"没有找到受理编号为 {receipt_no} 的金点子。", "unknown receipt")
-            if idea.status is IdeaStatus.DRAFT:
-                raise InputError("这条金点子市民尚未提交，暂不能打开。", f"idea {idea.id} not submitted")
-            drafts = DraftRepository(s).for_idea(idea.id)
-            if drafts:
-                return int(drafts[-1].id)
-            idea_id, text, citizen = idea.id, idea.raw_text, _citizen(idea)
-        attribution = Attribution(idea_id=idea_id, receipt_no=receipt_no, citizen=citizen,
-                                  idea_excerpt=text[:200], member=member.display_name)
-        draft = self.cultivation.draft(text, proposer=citizen, attribution=attribution)
-        state = SessionState(idea_id=idea_id, idea_text=text, draft=draft)
-        state = self.store.create_draft(state, idea_ids=[idea_id], note="委员打开金点子：生成初稿",
-                                        created_by=member.user_id, member_id=member.user_id,
-                                        status=DraftStatus.POLISHING)
-        assert state.draft_id is not None
-        return state.draft_id
+        idea = self._idea(receipt_no)
+        if idea.status is IdeaStatus.DRAFT:
+            raise InputError("这条金点子市民尚未提交，暂不能打开。", f"idea {idea.id} not submitted")
+        drafts = self.ideas.drafts_for(idea.id)
+        if drafts:
+            return drafts[-1]
+        attribution = attribution_of(idea, member.display_name)
+        draft = self.cultivation.draft(idea.raw_text, proposer=attribution.citizen, attribution=attribution)
+        state = SessionState(idea_id=idea.id, idea_text=idea.raw_text, draft=draft)
+        draft_id, _ = self.ideas.create_draft([idea.id], version_content(state), created_by=member.user_id,
+                                              member_id=member.user_id, status=DraftStatus.POLISHING,
+                                              note="委员打开金点子：生成初稿", cultivate=True)
+        return draft_id
 
     def view(self, user: UserSession | None, draft_id: int) -> MemberDraft:
         """The latest version, the credited citizens and the version history."""
         self._member(user)
         state = self.cultivation.resume(draft_id)
-        with self.sessions() as s:
-            credited = [_credit_line(i) for i in DraftRepository(s).credited_ideas(draft_id)]
+        credited = [_credit_line(i) for i in self.ideas.credited(draft_id)]
         versions = self.versions(user, draft_id)
         return MemberDraft(draft_id=draft_id, version_no=versions[-1].version_no if versions else 0,
                            draft=state.draft, credited=credited, versions=versions)
@@ -161,30 +144,20 @@ class MemberWorkflow:
 
     def _import(self, member: UserSession, draft: DraftProposal | None, text: str, receipt_no: str, note: str
                 ) -> MemberDraft:
-        idea: tuple[int, str, str, Proposer] | None = None
-        if receipt_no.strip():
-            with self.sessions() as s:
-                row = IdeaRepository(s).get_by_receipt(receipt_no)
-                if row is None:
-                    raise NotFoundError(f"没有找到受理编号为 {receipt_no.strip()} 的金点子。", "unknown receipt")
-                idea = (row.id, row.receipt_no, row.raw_text, _citizen(row))
-        attribution = None
-        if idea is not None:
-            attribution = Attribution(idea_id=idea[0], receipt_no=idea[1], citizen=idea[3],
-                                      idea_excerpt=idea[2][:200], member=member.display_name)
+        idea = self._idea(receipt_no) if receipt_no.strip() else None
+        attribution = attribution_of(idea, member.display_name) if idea is not None else None
         if draft is None:
             draft = self.cultivation.draft(text, attribution=attribution)
             note += "（按金点子起草）"
         draft = draft.model_copy(update={"attribution": attribution})
         if attribution is not None:
             draft.remarks = self.cultivation.drafter.remarks(attribution)
-        state = SessionState(idea_id=idea[0] if idea else None, idea_text=idea[2] if idea else text,
+        state = SessionState(idea_id=idea.id if idea else None, idea_text=idea.raw_text if idea else text,
                              draft=enforce(draft, None))
-        state = self.store.create_draft(state, idea_ids=[idea[0]] if idea else [], note=note,
-                                        created_by=member.user_id, member_id=member.user_id,
-                                        status=DraftStatus.POLISHING)
-        assert state.draft_id is not None
-        return self.view(member, state.draft_id)
+        draft_id, _ = self.ideas.create_draft([idea.id] if idea else [], version_content(state),
+                                              created_by=member.user_id, member_id=member.user_id,
+                                              status=DraftStatus.POLISHING, note=note, cultivate=idea is not None)
+        return self.view(member, draft_id)
 
     # quality and edits -------------------------------------------------------------------------------
     def polish(self, user: UserSession | None, draft_id: int) -> PolishResult:
@@ -192,15 +165,11 @@ class MemberWorkflow:
         member = self._member(user)
         state = self.cultivation.resume(draft_id)
         report = self.rubric.score(state.draft)
-        with self.sessions() as s:
-            version = DraftRepository(s).latest_version(draft_id)
-            assert version is not None
-            QualityRepository(s).add(
-                version.id, score=float(report.total), grade=report.grade(),
-                checks=[d.model_dump() for d in report.dimensions],
-                summary=f"总分 {report.total}/25（{report.grade()}）", created_by=member.user_id,
-            )
-            version_no = int(version.version_no)
+        version_no = self.ideas.add_quality(
+            draft_id, score=float(report.total), grade=report.grade(),
+            checks=[d.model_dump() for d in report.dimensions], summary=f"总分 {report.total}/25（{report.grade()}）",
+            created_by=member.user_id,
+        )
         return PolishResult(draft_id=draft_id, version_no=version_no, report=report,
                             edits=self.polisher.suggest(state.draft))
 
@@ -243,9 +212,8 @@ class MemberWorkflow:
             draft = draft.model_copy(update={"attribution": attribution,
                                              "remarks": self.cultivation.drafter.remarks(attribution)})
         assert state.draft_id is not None
-        self.store.add_version(state.model_copy(update={"draft": draft}), author_id=member.user_id, note=note)
-        with self.sessions() as s:
-            DraftRepository(s).set_status(state.draft_id, DraftStatus.POLISHING, member_id=member.user_id)
+        self.cultivation.add_version(state.model_copy(update={"draft": draft}), author_id=member.user_id, note=note,
+                                     draft_status=DraftStatus.POLISHING, member_id=member.user_id)
         return self.view(member, state.draft_id)
 
     def duplicates(self, user: UserSession | None, draft_id: int) -> DuplicateCheck:
@@ -262,25 +230,16 @@ class MemberWorkflow:
     def versions(self, user: UserSession | None, draft_id: int) -> list[VersionInfo]:
         """Every version, oldest first, with its author and note."""
         self._member(user)
-        with self.sessions() as s:
-            users = UserRepository(s)
-            out = []
-            for v in DraftRepository(s).versions(draft_id):
-                author = users.get(v.author_id) if v.author_id else None
-                out.append(VersionInfo(version_no=v.version_no, created_at=v.created_at,
-                                       author=author.display_name if author else "市民",
-                                       note=v.change_note or "", title=v.title))
-            return out
+        return [VersionInfo(version_no=v.version_no, created_at=v.created_at, author=v.author_name or "市民",
+                            note=v.change_note or "", title=v.content.title) for v in self.ideas.versions(draft_id)]
 
     def diff(self, user: UserSession | None, draft_id: int, before: int, after: int) -> str:
         """A unified diff between two versions (empty when identical)."""
         self._member(user)
-        with self.sessions() as s:
-            repo = DraftRepository(s)
-            a, b = repo.get_version(draft_id, before), repo.get_version(draft_id, after)
-            if a is None or b is None:
-                raise NotFoundError("没有找到要比较的版本。", f"draft {draft_id} v{before}/v{after}")
-            return diff_text(_version_draft(a), _version_draft(b), f"第{before}版", f"第{after}版")
+        a, b = self.ideas.version(draft_id, before), self.ideas.version(draft_id, after)
+        if a is None or b is None:
+            raise NotFoundError("没有找到要比较的版本。", f"draft {draft_id} v{before}/v{after}")
+        return diff_text(_version_draft(a), _version_draft(b), f"第{before}版", f"第{after}版")
 
     def export_docx(self, user: UserSession | None, draft_id: int) -> tuple[str, bytes]:
         """File name and bytes of the latest version in the 附件1 Word layout."""

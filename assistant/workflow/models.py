@@ -9,39 +9,7 @@ from pydantic import BaseModel, Field
 from assistant.cultivation.models import DraftProposal
 from assistant.cultivation.polish import Edit, Novelty
 from assistant.cultivation.rubric import QualityReport
-from assistant.review import IdeaReview
 from retrieval.documents import Hit
-
-STATUS_ZH: dict[str, str] = {
-    "draft": "尚未提交（草稿）",
-    "submitted": "已提交，等待工作人员审查",
-    "screened": "已完成范围审查",
-    "routed": "已分办",
-    "in_cultivation": "委员培育中",
-    "accepted": "已采纳",
-    "referred": "已转交其他渠道",
-    "closed": "已办结",
-}
-"""Chinese names of idea statuses as a citizen reads them."""
-
-
-def status_zh(status: str) -> str:
-    """The Chinese name of an idea status."""
-    return STATUS_ZH.get(str(status), str(status))
-
-
-class CheckResult(BaseModel):
-    """The first step of the citizen path: the review and, for an idea in scope, the stored draft."""
-
-    review: IdeaReview
-    draft: DraftProposal | None = Field(default=None, description="None when the idea is out of scope.")
-    draft_id: int | None = None
-    round: int = 1
-
-    @property
-    def in_scope(self) -> bool:
-        """Whether the idea is a 百姓提案 at all."""
-        return self.review.screening.verdict.in_scope
 
 
 class DraftUpdate(BaseModel):

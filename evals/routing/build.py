@@ -9,12 +9,13 @@ import json
 from pathlib import Path
 
 from assistant.routing.catalogue import DOMAINS, load_catalogue
+from assistant.settings import load_settings
 
 HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
-    catalogue = load_catalogue()
+    catalogue = load_catalogue(load_settings().catalogues_dir)
     rows = [line.split("\t") for line in (HERE / "ideas.tsv").read_text(encoding="utf-8").splitlines() if line]
     splits: dict[str, list[dict]] = {"dev": [], "test": []}
     for n, (source, domain, units, text) in enumerate(rows, start=1):

@@ -15,7 +15,7 @@ def _count(container: Any) -> int:
 def _suggest(container: Any, n: int) -> None:
     for i in range(n):
         container.audit_log.suggestion(
-            entity_type="idea", entity_id=i, action="test", input_text=f"文本{i}", output={"i": i}, backend="offline"
+            entity_type="idea", entity_id=i, action="test", input_digest=f"d{i}", output={"i": i}, backend="offline"
         )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
+from baixing import main
 from tests.fakes.openai_server import FakeOpenAIServer, slow
 
 

@@ -1,7 +1,7 @@
 """Browser-test fixtures: the REAL app served by a subprocess, driven by headless Debian Chromium.
 
 * ``app_server`` (session): copies the indexed mini data dir, creates one account per role (``ACCOUNTS``),
-  runs ``python -m assistant.cli serve`` on a free port with ``BAIXING_*`` pointing at that dir, waits until the
+  runs ``python -m baixing serve`` on a free port with ``BAIXING_*`` pointing at that dir, waits until the
   page is served and stops it at the end. Its log is attached to every failing browser test.
 * ``app_url`` / ``app_settings``: where it serves, and the settings of its data dir (DB-only use from tests).
 * ``browser`` (session, headless ``/usr/bin/chromium``), ``page`` (new context per test, zh-CN, 1280×900, app
@@ -119,8 +119,8 @@ def wait_until_served(url: str, process: subprocess.Popen[bytes], log_path: Path
 
 
 def start_server(data_dir: Path, corpus_dir: Path, log_path: Path, port: int) -> subprocess.Popen[bytes]:
-    """``python -m assistant.cli serve`` on 127.0.0.1:port, output to ``log_path``."""
-    cmd = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    """``python -m baixing serve`` on 127.0.0.1:port, output to ``log_path``."""
+    cmd = [sys.executable, "-m", "baixing", "serve", "--host", "127.0.0.1", "--port", str(port)]
     with log_path.open("wb") as log:
         return subprocess.Popen(
             cmd, cwd=str(data_dir.parent), env=_server_env(data_dir, corpus_dir), stdout=log,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.cli import main
 from assistant.errors import InputError
+from baixing import main
 from evals.gate import check_run, load_thresholds, parse_thresholds
 from evals.harness import CaseResult, new_run
 from evals.quality.build_dataset import PERTURBATIONS

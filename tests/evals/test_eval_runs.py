@@ -103,7 +103,7 @@ def test_every_suite_runs_offline_on_a_tiny_dataset(
 def test_cli_run_against_an_openai_compatible_server(
     openai_server: Any, small_screening: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from assistant.cli import main
+    from baixing import main
     from tests.fakes.openai_server import tool_call
 
     monkeypatch.setenv("BAIXING_LLM__BASE_URL", openai_server.base_url)

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 
-from assistant.cli import main
 from assistant.errors import InputError, NotFoundError
 from assistant.storage.db import make_engine
 from assistant.storage.migrate import alembic_config, current_revision, head_revision, pending_changes
+from baixing import main
 from evals.runner import run_suite
 from evals.store import RunStore
 

@@ -45,7 +45,7 @@ def guarded_env(tmp_path: Path, mini_corpus: Path) -> dict[str, str]:
 
 
 def _baixing(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    command = [*_netns_prefix(), sys.executable, "-m", "assistant.cli", *args]
+    command = [*_netns_prefix(), sys.executable, "-m", "baixing", *args]
     return subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, timeout=600)
 
 
@@ -90,7 +90,7 @@ def _free_port() -> int:
 def test_serve_answers_on_loopback_without_outside_sockets(guarded_env: dict[str, str]) -> None:
     port = _free_port()
     # No namespace here: the test must reach the server over this machine's loopback.
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "baixing", "serve", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(command, env=guarded_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         body = ""

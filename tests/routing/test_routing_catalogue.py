@@ -9,10 +9,11 @@ import pytest
 from assistant.errors import ConfigError
 from assistant.routing.catalogue import DOMAINS, load_catalogue
 from assistant.routing.items import reply_units
+from tests.support import shipped_catalogue
 
 
 def test_catalogue_has_enough_units_with_valid_domains() -> None:
-    cat = load_catalogue()
+    cat = shipped_catalogue()
     assert len(cat.units) >= 45
     assert all(u.functions and u.keywords and u.domains and u.source for u in cat.units)
     assert {d for u in cat.units for d in u.domains} <= set(DOMAINS)
@@ -20,7 +21,7 @@ def test_catalogue_has_enough_units_with_valid_domains() -> None:
 
 
 def test_committees_and_three_channels() -> None:
-    cat = load_catalogue()
+    cat = shipped_catalogue()
     names = {c.name for c in cat.committees}
     assert {"提案委员会", "经济委员会", "人口资源环境委员会", "教科卫体委员会"} <= names
     assert cat.default_committee in names
@@ -28,7 +29,7 @@ def test_committees_and_three_channels() -> None:
 
 
 def test_masked_reply_names_map_to_catalogue_units() -> None:
-    cat = load_catalogue()
+    cat = shipped_catalogue()
     reply = "经A市住房和城乡建设局会同市城管局调查核实，现答复如下……"
     named = [cat.units[i].name for i in reply_units(reply, cat)]
     assert named == ["广州市住房和城乡建设局", "广州市城市管理和综合执法局"]

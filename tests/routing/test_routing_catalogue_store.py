@@ -9,13 +9,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assistant.accounts import LOCAL_OPERATOR
 from assistant.errors import InputError
-from assistant.routing.catalogue import CATALOGUE_DIR, load_catalogue, unit_from_dict, unit_to_dict
+from assistant.routing.catalogue import load_catalogue, unit_from_dict, unit_to_dict
 from assistant.routing.catalogue_store import CatalogueStore
 from assistant.routing.engine import OfflineRouter
-from assistant.routing.service import RoutingService
+from assistant.routing.spec import RoutingPart
+from assistant.storage.catalogue_entries import CatalogueEntryStore
 from assistant.storage.db import Database, open_database
 from tests.fixtures.postgres import fresh_pg_database, require_pg_url
+from tests.support import SHIPPED
+
+CATALOGUE_DIR = SHIPPED.catalogues_dir
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -25,7 +30,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CatalogueS
     def opened(url: str) -> Iterator[CatalogueStore]:
         database: Database = open_database(url)
         try:
-            yield CatalogueStore(database.session)
+            yield CatalogueStore(CatalogueEntryStore(database), CATALOGUE_DIR)
         finally:
             database.dispose()
 
@@ -37,7 +42,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CatalogueS
 
 
 def test_seed_copies_the_yaml_units_once_in_file_order(store: CatalogueStore) -> None:
-    files = load_catalogue()
+    files = load_catalogue(CATALOGUE_DIR)
     assert store.seed() == len(files.units) + len(files.committees)
     assert store.seed() == 0
     loaded = store.load()
@@ -47,7 +52,7 @@ def test_seed_copies_the_yaml_units_once_in_file_order(store: CatalogueStore) ->
 
 
 def test_staff_edit_is_kept_and_checked(store: CatalogueStore) -> None:
-    unit = unit_to_dict(load_catalogue().unit("广州市交通运输局"))
+    unit = unit_to_dict(load_catalogue(CATALOGUE_DIR).unit("广州市交通运输局"))
     unit["keywords"] = [*unit["keywords"], "共享单车停放"]
     store.save_unit(unit, user_id=None)
     assert "共享单车停放" in store.load().unit("广州市交通运输局").keywords
@@ -64,7 +69,7 @@ def test_staff_edit_is_kept_and_checked(store: CatalogueStore) -> None:
 
 
 def test_export_then_import_round_trips(store: CatalogueStore, tmp_path: Path) -> None:
-    unit = unit_to_dict(load_catalogue().unit("广州市教育局"))
+    unit = unit_to_dict(load_catalogue(CATALOGUE_DIR).unit("广州市教育局"))
     store.save_unit({**unit, "functions": unit["functions"] + "统筹校园午餐配送管理。"})
     out = tmp_path / "exported"
     written = {p.name for p in store.export_files(out)}
@@ -81,8 +86,8 @@ def test_export_then_import_round_trips(store: CatalogueStore, tmp_path: Path) -
 
 def test_router_follows_an_edited_catalogue(router: OfflineRouter) -> None:
     text = "建议在各个公园里设置萤火虫栖息保护区，夜间关闭景观灯，保护萤火虫。"
-    service = RoutingService(router)
-    before = service.route(text, audit=False).decision
+    service = RoutingPart(router)
+    before = service.offline(text)
     catalogue = router.catalogue
     unit = unit_to_dict(catalogue.unit("广州市气象局"))
     unit["keywords"] = ["萤火虫", "萤火虫栖息", "景观灯", "夜间关闭景观灯"]
@@ -90,7 +95,7 @@ def test_router_follows_an_edited_catalogue(router: OfflineRouter) -> None:
     units = tuple(unit_from_dict(unit) if u.name == "广州市气象局" else u for u in catalogue.units)
     edited = dataclasses.replace(catalogue, units=units)
     service.use_catalogue(edited)
-    after = service.route(text, audit=False).decision
+    after = service.offline(text)
     assert before.units[0].name != "广州市气象局"
     assert after.units[0].name == "广州市气象局"
     assert "萤火虫" in after.units[0].reason
@@ -102,8 +107,8 @@ def test_editor_hands_every_change_to_routing(store: CatalogueStore) -> None:
 
     seen: list[list[str]] = []
     editor = CatalogueEditor(store, lambda catalogue: seen.append(catalogue.unit_names()))
-    editor.save_unit({"name": "广州市测试服务中心", "functions": "负责测试。", "domains": ["民政"]})
+    editor.save_unit(LOCAL_OPERATOR, {"name": "广州市测试服务中心", "functions": "负责测试。", "domains": ["民政"]})
     assert seen[-1][-1] == "广州市测试服务中心"
-    assert editor.remove_unit("广州市测试服务中心") is True
+    assert editor.remove_unit(LOCAL_OPERATOR, "广州市测试服务中心") is True
     assert "广州市测试服务中心" not in seen[-1]
-    assert editor.remove_unit("不存在的单位") is False and len(seen) == 2
+    assert editor.remove_unit(LOCAL_OPERATOR, "不存在的单位") is False and len(seen) == 2

@@ -9,12 +9,13 @@ import pytest
 
 from assistant.routing.catalogue import DOMAINS
 from assistant.routing.domain import DomainModel, fit, fit_level2
-from assistant.routing.engine import load_taxonomy
+from assistant.routing.engine import DOMAIN_MODEL_FILE, load_taxonomy
+from tests.support import SHIPPED
 
 
 @pytest.fixture(scope="module")
 def model() -> DomainModel:
-    return DomainModel.load()
+    return DomainModel.load(SHIPPED.models_dir / DOMAIN_MODEL_FILE)
 
 
 def test_shipped_model_covers_the_fifteen_classes(model: DomainModel) -> None:
@@ -41,7 +42,7 @@ def test_shipped_model_classifies_clear_texts(model: DomainModel, text: str, lab
 
 
 def test_second_level_belongs_to_the_first(model: DomainModel) -> None:
-    pairs = {(level1, level2) for level1, level2, _ in load_taxonomy()}
+    pairs = {(level1, level2) for level1, level2, _ in load_taxonomy(SHIPPED.taxonomy_path)}
     texts = ["2015年养老金调整什么时间出台？", "社保断缴后怎样补缴养老保险", "低保申请要跑好几趟，建议简化低保审核流程"]
     given = 0
     for text in texts:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from assistant.screening.engine import OfflineScreener
-
 # One clear example per excluded category, with the channel it must be sent to.
 CANONICAL = {
     "个人问题": ("我家孩子入学积分差两分，能不能帮忙让他进家附近的小学？", "广州12345政务服务便民热线"),
@@ -33,9 +29,3 @@ SUGGESTIONS = (
     "建议劳动监察部门公布欠薪企业黑名单，保护农民工权益。",
     "建议公园里设置宠物活动专区，遛狗的和带小孩的可以分开。",
 )
-
-
-@pytest.fixture(scope="session")
-def screener() -> OfflineScreener:
-    """The shipped model and catalogues."""
-    return OfflineScreener.load()

@@ -14,32 +14,29 @@ import pytest
 from assistant.accounts import AccountService, UserSession
 from assistant.review import IdeaReviewService
 from assistant.routing.engine import OfflineRouter
-from assistant.routing.service import RoutingService
 from assistant.screening.engine import OfflineScreener
-from assistant.screening.service import ScreeningService
 from assistant.settings import REPO_ROOT, LLMSettings, Settings, test_settings
 from assistant.staff import StaffServices
 from assistant.staff.textsim import jaccard
+from assistant.storage.batches import BatchStore
 from assistant.storage.db import Database, open_database
 from assistant.storage.documents import SqlDocumentStore
 from assistant.storage.enums import Role
+from assistant.storage.queue import QueueStore
+from assistant.storage.routings import RoutingStore
+from assistant.storage.texts import TextStore
 from retrieval.shipped import item_document
 from retrieval.tokenizer import ChineseTokenizer
+from tests.support import review_service
 
 ITEMS = REPO_ROOT / "corpus" / "data" / "items.jsonl.gz"
 NEAR_DUPLICATES = REPO_ROOT / "evals" / "retrieval" / "near_duplicates.jsonl"
 
 
 @pytest.fixture(scope="session")
-def router() -> OfflineRouter:
-    """The shipped offline router (domain model, catalogue, past-item votes)."""
-    return OfflineRouter.load()
-
-
-@pytest.fixture(scope="session")
-def reviewer(router: OfflineRouter) -> IdeaReviewService:
+def reviewer(screener: OfflineScreener, router: OfflineRouter) -> IdeaReviewService:
     """Offline screening + routing, no audit sink."""
-    return IdeaReviewService(ScreeningService(OfflineScreener.load()), RoutingService(router), None)
+    return review_service(screener, router)
 
 
 @pytest.fixture(scope="session")
@@ -91,8 +88,10 @@ def staff(
 ) -> StaffServices:
     """The staff services over the fresh database."""
     return StaffServices(
-        staff_settings, database, reviewer=lambda: reviewer, routing=lambda: reviewer.routing,
-        tokenizer=lambda: tokenizer,
+        queue_store=QueueStore(database), routing_store=RoutingStore(database), batches=BatchStore(database),
+        texts=TextStore(database), reviewer=lambda: reviewer, tokenizer=lambda: tokenizer,
+        exports_dir=staff_settings.exports_dir, cache_dir=staff_settings.cache_dir,
+        max_chars=staff_settings.ui.max_text_chars,
     )
 
 

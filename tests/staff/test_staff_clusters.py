@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.accounts import LOCAL_OPERATOR as OP
 from assistant.staff import StaffServices
 from assistant.storage.repositories import IdeaRepository
 from tests.staff.conftest import add_items
@@ -16,7 +17,7 @@ def test_known_reposts_form_one_cluster(
     others = [r for k, r in list(shipped_items.items())[:60] if k not in members]
     add_items(database, [shipped_items[k] for k in members] + others)
 
-    report = staff.clusters.clusters()
+    report = staff.clusters.clusters(OP)
     found = [c for c in report.clusters if c.lead.ref in members]
     assert len(found) == 1, "the labelled reposts are one cluster"
     cluster = found[0]
@@ -36,8 +37,8 @@ def test_an_idea_joins_the_cluster_of_the_item_it_repeats_and_leads_it(
         repo.create(target["text"], title=target["title"], status="screened")
         repo.create("建议在地铁站出口增设共享单车停放区，方便市民换乘。", status="screened")
 
-    report = staff.clusters.clusters(only_with_ideas=True)
+    report = staff.clusters.clusters(OP, only_with_ideas=True)
     assert report.total == 1
     cluster = report.clusters[0]
     assert cluster.lead.kind == "idea" and cluster.related[0].ref == target["id"]
-    assert staff.clusters.clusters(with_items=False).total == 0
+    assert staff.clusters.clusters(OP, with_items=False).total == 0

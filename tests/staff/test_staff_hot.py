@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
+from assistant.accounts import LOCAL_OPERATOR as OP
 from assistant.errors import InputError
 from assistant.staff.hot import AnalysisCache, HotTopics, month_range, shift_month
 from assistant.storage.documents import SqlDocumentStore
 from assistant.storage.repositories import IdeaRepository
+from assistant.storage.texts import TextStore
 from retrieval.documents import Document
 
 KEYWORDS = {"公交": "交通运输", "地铁": "交通运输", "学校": "教育文体", "噪音": "环境保护"}
@@ -55,51 +57,52 @@ def hot(database: Any, tmp_path: Path) -> tuple[HotTopics, Counting]:
         draft.created_at = datetime(2019, 3, 20, 2, 0, tzinfo=UTC)
     classify = Counting()
     cache = AnalysisCache(tmp_path / "cache" / "topics.json", "tag-1")
-    return HotTopics(database, classify, words, cache), classify
+    return HotTopics(TextStore(database), classify, words, cache), classify
 
 
 def test_heat_map_counts_months_and_domains(hot: tuple[HotTopics, Counting]) -> None:
     topics, _ = hot
-    heat = topics.heat_map(months=3)
+    heat = topics.heat_map(OP, months=3)
     assert heat.periods == ["2019-01", "2019-02", "2019-03"]
     table = dict(zip(heat.domains, heat.counts, strict=True))
     assert table == {"交通运输": [1, 1, 2], "教育文体": [1, 0, 0], "环境保护": [0, 0, 1], "民政": [0, 0, 1]}
     assert heat.domains[0] == "交通运输", "busiest domain first"
     assert heat.total == 7 and heat.sources == {"ideas": 1, "items": 6}
-    assert topics.heat_map(months=None).periods[0] == "2018-12"
-    assert topics.heat_map(months=3, source="ideas").total == 1
+    assert topics.heat_map(OP, months=None).periods[0] == "2018-12"
+    assert topics.heat_map(OP, months=3, source="ideas").total == 1
 
 
 def test_analysis_is_cached_per_text_and_invalidated_by_a_new_tag(
     hot: tuple[HotTopics, Counting], database: Any, tmp_path: Path
 ) -> None:
     topics, classify = hot
-    topics.analysed()
+    topics.analysed(OP)
     first = classify.calls
     assert first == 8, "each dated text is classified once (the idea's own domain still wins)"
-    topics.analysed()
-    again = HotTopics(database, classify, words, AnalysisCache(tmp_path / "cache" / "topics.json", "tag-1"))
-    again.analysed()
+    topics.analysed(OP)
+    again = HotTopics(TextStore(database), classify, words, AnalysisCache(tmp_path / "cache" / "topics.json", "tag-1"))
+    again.analysed(OP)
     assert classify.calls == first, "second request and a new process read the cache"
-    HotTopics(database, classify, words, AnalysisCache(tmp_path / "cache" / "topics.json", "tag-2")).analysed()
+    fresh = AnalysisCache(tmp_path / "cache" / "topics.json", "tag-2")
+    HotTopics(TextStore(database), classify, words, fresh).analysed(OP)
     assert classify.calls == 2 * first
 
 
 def test_rising_keywords(hot: tuple[HotTopics, Counting]) -> None:
     topics, _ = hot
-    report = topics.rising(window=1, min_count=2)
+    report = topics.rising(OP, window=1, min_count=2)
     assert (report.latest_window, report.previous_window) == ("2019-03", "2019-02")
     assert (report.latest_docs, report.previous_docs) == (4, 1)
     assert [k.term for k in report.keywords] == ["公交", "增设", "站点"], "equal scores: by term"
     top = report.keywords[0]
     assert (top.latest, top.previous, top.latest_share, top.previous_share) == (2, 0, 0.5, 0.0)
     assert top.rise == 50.0
-    assert topics.rising(window=1, min_count=3).keywords == []
-    wide = topics.rising(window=2, min_count=1)
+    assert topics.rising(OP, window=1, min_count=3).keywords == []
+    wide = topics.rising(OP, window=2, min_count=1)
     assert wide.latest_window == "2019-02 至 2019-03" and wide.previous_window == "2018-12 至 2019-01"
     assert "地铁" in [k.term for k in wide.keywords] and "学校" not in [k.term for k in wide.keywords]
     with pytest.raises(InputError):
-        topics.rising(window=0)
+        topics.rising(OP, window=0)
 
 
 def test_month_helpers() -> None:
@@ -114,7 +117,7 @@ def test_warmup_process_fills_the_cache_the_server_reads(
 
     from assistant.container import Container
     from assistant.settings import test_settings
-    from assistant.staff.warm import start_hot_topics_warmup
+    from baixing.warm import start_hot_topics_warmup
 
     data_dir = tmp_path / "var"
     shutil.copytree(indexed_data_dir, data_dir)
@@ -128,4 +131,4 @@ def test_warmup_process_fills_the_cache_the_server_reads(
 
     hot = Container(settings).staff.hot
     hot.classify = must_not_run
-    assert len(hot.analysed()) > 0
+    assert len(hot.analysed(OP)) > 0

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from assistant.accounts import LOCAL_OPERATOR as OP
 from assistant.errors import InputError
 from assistant.routing.catalogue import DOMAINS
 from assistant.staff import StaffServices
@@ -44,7 +45,7 @@ def test_services_use_the_routing_domain_classifier(
     staff: StaffServices, database: Any, shipped_items: dict[str, Any]
 ) -> None:
     add_items(database, list(shipped_items.values())[:30])
-    data = staff.hot.analysed("items")
+    data = staff.hot.analysed(OP, "items")
     assert len(data) == 30 and {a.domain for a in data} <= set(DOMAINS)
     assert any(a.terms for a in data)
-    assert staff.hot.heat_map(months=None, data=data).total == 30
+    assert staff.hot.heat_map(OP, months=None, data=data).total == 30

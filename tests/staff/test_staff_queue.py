@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from assistant.accounts import LOCAL_OPERATOR as OP
 from assistant.errors import InputError
 from assistant.staff.models import QueueFilters
 from assistant.staff.queue import QueueService
 from assistant.storage.orm import Idea
+from assistant.storage.queue import QueueStore
 from assistant.storage.repositories import IdeaRepository, RoutingRepository, ScreeningRepository
 
 
@@ -35,11 +37,11 @@ def queue(database: Any) -> QueueService:
         RoutingRepository(session).add(routed, suggested_units=[{"name": "广州市住房和城乡建设局", "role": "主办"}])
         pending = make("建议公园增加无障碍设施", "screened", 6, "城乡建设", True)
         RoutingRepository(session).add(pending, suggested_units=["广州市林业和园林局"])
-    return QueueService(database)
+    return QueueService(QueueStore(database))
 
 
 def titles(queue: QueueService, **filters: Any) -> list[str]:
-    return [r.title for r in queue.list(QueueFilters(**filters)).rows]
+    return [r.title for r in queue.list(OP, QueueFilters(**filters)).rows]
 
 
 def test_filters(queue: QueueService) -> None:
@@ -56,25 +58,25 @@ def test_filters(queue: QueueService) -> None:
 
 
 def test_pages_and_rows(queue: QueueService) -> None:
-    first = queue.list(page=1, page_size=2)
-    last = queue.list(page=99, page_size=2)
+    first = queue.list(OP, page=1, page_size=2)
+    last = queue.list(OP, page=99, page_size=2)
     assert (first.total, first.pages, len(first.rows)) == (5, 3, 2)
     assert last.page == 3 and len(last.rows) == 1
-    row = queue.list(QueueFilters(text="加装电梯")).rows[0]
+    row = queue.list(OP, QueueFilters(text="加装电梯")).rows[0]
     assert row.main_unit == "广州市住房和城乡建设局" and not row.confirmed and row.in_scope is True
-    assert queue.list(QueueFilters(text="无障碍")).rows[0].main_unit == "广州市林业和园林局"
+    assert queue.list(OP, QueueFilters(text="无障碍")).rows[0].main_unit == "广州市林业和园林局"
 
 
 def test_bad_date_range_is_refused(queue: QueueService) -> None:
     with pytest.raises(InputError, match="开始日期晚于结束日期"):
-        queue.list(QueueFilters(date_from=date(2026, 3, 5), date_to=date(2026, 3, 1)))
+        queue.list(OP, QueueFilters(date_from=date(2026, 3, 5), date_to=date(2026, 3, 1)))
 
 
 def test_detail(queue: QueueService, database: Any) -> None:
     with database.session() as session:
         idea = session.query(Idea).filter(Idea.title == "邻居噪音扰民请帮").one()
         IdeaRepository(session).set_status(idea.id, "referred", note="已告知拨打12345")
-    item = queue.detail(idea.id)
+    item = queue.detail(OP, idea.id)
     assert item.screening is not None and item.screening.in_scope is False and item.screening.category == "投诉"
     assert item.routing is None
     assert [h.to_status for h in item.history] == ["已筛查", "已转其他渠道"]

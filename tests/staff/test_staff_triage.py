@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from assistant.accounts import LOCAL_OPERATOR as OP
 from assistant.accounts import UserSession
 from assistant.errors import InputError
 from assistant.staff import StaffServices
@@ -44,7 +45,7 @@ def test_csv_is_imported_screened_routed_and_deduplicated(
 ) -> None:
     calls: list[tuple[int, int, str]] = []
     report = staff.triage.triage_file(
-        write_csv(tmp_path / "线索.csv", ROWS), user_id=staff_user.user_id, progress=lambda *a: calls.append(a)
+        staff_user, write_csv(tmp_path / "线索.csv", ROWS), progress=lambda *a: calls.append(a)
     )
     assert (report.read, report.imported, report.failed) == (6, 4, 2)
     by_line = {r.line: r for r in report.rows}
@@ -73,7 +74,7 @@ def test_csv_is_imported_screened_routed_and_deduplicated(
     assert Path(report.result_path).with_suffix(".csv").read_text(encoding="utf-8-sig").startswith("序号,行号")
 
     with pytest.raises(ConflictError, match="已导入过"):
-        staff.triage.triage_file(tmp_path / "线索.csv", user_id=staff_user.user_id)
+        staff.triage.triage_file(staff_user, tmp_path / "线索.csv")
 
 
 def test_gbk_csv_and_duplicates_of_earlier_ideas_and_past_items(
@@ -85,7 +86,7 @@ def test_gbk_csv_and_duplicates_of_earlier_ideas_and_past_items(
         earlier = IdeaRepository(session).create(ELEVATOR, status="screened")
         earlier_no = earlier.receipt_no
     rows = [["主题", "留言详情"], [item["title"], item["text"]], ["电梯", ELEVATOR], ["公交", BUS]]
-    report = staff.triage.triage_file(write_csv(tmp_path / "gbk.csv", rows, encoding="gbk"))
+    report = staff.triage.triage_file(OP, write_csv(tmp_path / "gbk.csv", rows, encoding="gbk"))
     assert report.imported == 3 and report.failed == 0
     first, second, third = report.rows
     assert first.title == item["title"] and first.duplicates[0].kind == "item" and first.duplicates[0].ref == item["id"]
@@ -100,18 +101,18 @@ def test_xlsx_import(staff: StaffServices, tmp_path: Path) -> None:
         sheet.append(row)
     path = tmp_path / "clues.xlsx"
     workbook.save(path)
-    report = staff.triage.triage_file(path)
+    report = staff.triage.triage_file(OP, path)
     assert report.imported == 2 and [r.line for r in report.rows if r.error] == [4]
     assert all(r.receipt_no and r.receipt_no.startswith("BX-") for r in report.rows if not r.error)
 
 
 def test_unusable_files_get_chinese_errors(staff: StaffServices, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="内容列"):
-        staff.triage.triage_file(write_csv(tmp_path / "no-text.csv", [["标题", "备注"], ["公交", "无"]]))
+        staff.triage.triage_file(OP, write_csv(tmp_path / "no-text.csv", [["标题", "备注"], ["公交", "无"]]))
     with pytest.raises(InputError, match="没有数据行"):
-        staff.triage.triage_file(write_csv(tmp_path / "header-only.csv", [["标题", "内容"]]))
+        staff.triage.triage_file(OP, write_csv(tmp_path / "header-only.csv", [["标题", "内容"]]))
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
     with pytest.raises(InputError, match="Excel"):
-        staff.triage.triage_file(tmp_path / "bad.xlsx")
+        staff.triage.triage_file(OP, tmp_path / "bad.xlsx")
     with pytest.raises(InputError, match="不支持"):
-        staff.triage.triage_file(write_csv(tmp_path / "clues.pdf", [["内容"], [BUS]]))
+        staff.triage.triage_file(OP, write_csv(tmp_path / "clues.pdf", [["内容"], [BUS]]))

@@ -11,7 +11,7 @@ import pytest
 from assistant.accounts import UserSession
 from assistant.settings import LLMSettings, test_settings
 from assistant.storage.enums import Role
-from assistant.workflow import CitizenWorkflow, MemberWorkflow, build_citizen_workflow, build_member_workflow
+from assistant.workflow import CitizenWorkflow, MemberWorkflow
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +26,12 @@ def wf_container(tmp_path_factory: pytest.TempPathFactory, indexed_data_dir: Pat
 
 @pytest.fixture(scope="module")
 def citizen_wf(wf_container: Any) -> CitizenWorkflow:
-    c = wf_container
-    return build_citizen_workflow(c.settings, reviewer=c.review_service, cultivation=c.cultivation_service,
-                                  runner=c.llm_runner, sessions=c.database.session)
+    return wf_container.citizen_workflow
 
 
 @pytest.fixture(scope="module")
 def member_wf(wf_container: Any) -> MemberWorkflow:
-    c = wf_container
-    return build_member_workflow(c.settings, cultivation=c.cultivation_service, sessions=c.database.session,
-                                 searcher=c.search_service)
+    return wf_container.member_workflow
 
 
 @pytest.fixture(scope="module")

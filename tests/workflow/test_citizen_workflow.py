@@ -11,13 +11,15 @@ from docx import Document
 from assistant.cultivation.engine import OfflineDrafter
 from assistant.cultivation.models import Proposer
 from assistant.cultivation.service import CultivationService
-from assistant.errors import InputError, NotFoundError
-from assistant.llm import FakeChatBackend, LLMRunner, PromptLoader
+from assistant.cultivation.spec import DraftingSpec
+from assistant.errors import BaixingError, InputError, NotFoundError
+from assistant.llm import FakeChatBackend
 from assistant.llm.backends import FakeReply
-from assistant.settings import REPO_ROOT
 from assistant.storage.enums import IdeaStatus
 from assistant.storage.repositories import DraftRepository, IdeaRepository, RoutingRepository, ScreeningRepository
-from assistant.workflow import CitizenWorkflow, DraftUpdate, DraftWriter
+from assistant.tasks import TaskRunner
+from assistant.workflow import CitizenWorkflow, DraftUpdate
+from tests.support import llm_runner
 from tests.workflow.ideas import IN_SCOPE, OUT_OF_SCOPE
 
 CITIZEN = Proposer(name="张三", occupation="教师", phone="13912345678", address="广州市天河区")
@@ -30,7 +32,7 @@ def _final(updates: list[DraftUpdate]) -> DraftUpdate:
 
 def _start(wf: CitizenWorkflow, text: str = IN_SCOPE) -> DraftUpdate:
     review = wf.review(text)
-    assert review.screening.verdict.in_scope
+    assert review.value.verdict.in_scope
     return _final(list(wf.start_draft(text, review)))
 
 
@@ -44,9 +46,11 @@ def test_first_draft_is_stored_with_the_review(citizen_wf: CitizenWorkflow, wf_c
         row = DraftRepository(s).require(update.draft_id)
         idea = IdeaRepository(s).require(row.idea_id)
         assert idea.status is IdeaStatus.DRAFT and idea.raw_text == IN_SCOPE
+        assert idea.receipt_no is None, "a receipt number is issued only on submission"
         assert idea.title == draft.title
         assert [v.version_no for v in DraftRepository(s).versions(update.draft_id)] == [1]
-        assert ScreeningRepository(s).latest(idea.id).in_scope
+        screening = ScreeningRepository(s).latest(idea.id)
+        assert screening.in_scope and screening.details["routing"]["committee"]  # as imports store it
         assert RoutingRepository(s).latest(idea.id) is not None
 
 
@@ -73,7 +77,7 @@ def test_submission_stores_citizen_and_returns_a_receipt(citizen_wf: CitizenWork
     assert [h.status for h in status.history] == ["draft", "submitted"]
     assert "张三" not in status.model_dump_json()  # no personal data in the public status
 
-    with pytest.raises(InputError, match="已经提交过"):
+    with pytest.raises(BaixingError, match="已经提交过"):
         citizen_wf.submit(update.draft_id, CITIZEN, draft.title, draft.analysis, draft.suggestions)
 
 
@@ -124,7 +128,7 @@ def test_edits_are_saved_and_survive_a_failed_step(citizen_wf: CitizenWorkflow, 
         raise RuntimeError("model exploded")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(citizen_wf.writer, "write", broken)
+    monkeypatch.setattr(citizen_wf.cultivation, "stream", broken)
     with pytest.raises(RuntimeError):
         list(citizen_wf.redraft(update.draft_id, {"evidence": "每天三百人"}))
     state = citizen_wf.cultivation.resume(update.draft_id)
@@ -140,7 +144,7 @@ def test_empty_suggestions_are_refused(citizen_wf: CitizenWorkflow) -> None:
 
 def test_out_of_scope_idea_gets_a_channel_and_no_draft(citizen_wf: CitizenWorkflow) -> None:
     review = citizen_wf.review(OUT_OF_SCOPE)
-    verdict = review.screening.verdict
+    verdict = review.value.verdict
     assert not verdict.in_scope and verdict.category and verdict.redirect is not None
     with pytest.raises(InputError, match="不属于"):
         list(citizen_wf.start_draft(OUT_OF_SCOPE, review))
@@ -157,7 +161,11 @@ def test_export_docx_opens_and_has_the_title(citizen_wf: CitizenWorkflow) -> Non
     update = _start(citizen_wf)
     assert update.draft_id is not None and update.draft is not None
     name, data = citizen_wf.export_docx(update.draft_id)
-    assert name.endswith(".docx") and name.startswith("百姓提案-BX-")
+    assert name == "百姓提案-草稿.docx", "no receipt number before submission"
+    draft = update.draft
+    receipt = citizen_wf.submit(update.draft_id, CITIZEN, draft.title, draft.analysis, draft.suggestions)
+    name, data = citizen_wf.export_docx(update.draft_id)
+    assert name == f"百姓提案-{receipt.receipt_no}.docx"
     text = "\n".join(c.text for t in Document(io.BytesIO(data)).tables for r in t.rows for c in r.cells)
     assert update.draft.title in text
 
@@ -170,28 +178,33 @@ STREAMED = (
 )
 
 
-def _writer(*replies: Any) -> DraftWriter:
-    runner = LLMRunner(FakeChatBackend().enqueue(*replies), PromptLoader(REPO_ROOT / "prompts"))
-    return DraftWriter(CultivationService(OfflineDrafter()), runner)
+def _cultivation(*replies: Any) -> CultivationService:
+    tasks = TaskRunner(llm_runner(FakeChatBackend().enqueue(*replies)))
+    return CultivationService(tasks, DraftingSpec(OfflineDrafter()), None)  # type: ignore[arg-type]
+
+
+def _written(service: CultivationService, text: str = IN_SCOPE) -> tuple[list[str], Any]:
+    stream = service.stream(service.request(text))
+    partials = list(stream)
+    return partials, stream.outcome
 
 
 def test_model_drafts_stream_then_go_through_the_validator() -> None:
-    writer = _writer(FakeReply(data=STREAMED))
-    assert writer.streaming
-    steps = list(writer.write(IN_SCOPE))
-    partials = [s for s in steps if isinstance(s, str)]
-    final = steps[-1]
+    service = _cultivation(FakeReply(data=STREAMED))
+    assert service.streaming
+    partials, outcome = _written(service)
+    final = outcome.value
     assert len(partials) > 3 and partials[-1].startswith("关于学校门口")
-    assert not isinstance(final, str)
     assert final.backend == "fake" and final.title == "关于学校门口设置学生接送区的“百姓提案”"
     assert final.suggestions == ["建议市公安局交通警察支队在放学时段设置临时接送区。", "建议市教育局指导学校错峰放学。"]
+    assert outcome.run.task == "draft" and outcome.run.prompt_version
 
 
 def test_unusable_model_text_or_failure_keeps_the_offline_draft() -> None:
-    offline = CultivationService(OfflineDrafter()).draft(IN_SCOPE, offline_only=True)
-    final = list(_writer(FakeReply(data="抱歉，我无法完成。")).write(IN_SCOPE))[-1]
-    assert not isinstance(final, str) and final.proposal_dict() == offline.proposal_dict()
-    assert any("无法识别" in n for n in final.notes)
-    failed = list(_writer(FakeReply(chunks=["关于学校", RuntimeError("boom")])).write(IN_SCOPE))[-1]
-    assert not isinstance(failed, str) and failed.proposal_dict() == offline.proposal_dict()
-    assert failed.backend == "offline (fallback)"
+    offline = _cultivation().draft(IN_SCOPE, offline_only=True)
+    _, outcome = _written(_cultivation(FakeReply(data="抱歉，我无法完成。")))
+    assert outcome.value.proposal_dict() == offline.proposal_dict()
+    assert outcome.run.fallback_code == "invalid_output" and any("无法识别" in n for n in outcome.value.notes)
+    _, failed = _written(_cultivation(FakeReply(chunks=["关于学校", RuntimeError("boom")])))
+    assert failed.value.proposal_dict() == offline.proposal_dict()
+    assert failed.value.backend == "offline (fallback)"

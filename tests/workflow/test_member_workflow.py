@@ -90,9 +90,9 @@ def test_unsubmitted_or_unknown_references_are_refused(
     review = citizen_wf.review(IN_SCOPE)
     final = list(citizen_wf.start_draft(IN_SCOPE, review))[-1]
     state = citizen_wf.cultivation.resume(final.draft_id)
-    assert state.draft.attribution is not None
+    assert state.draft.attribution is not None and state.draft.attribution.receipt_no is None
     with pytest.raises(InputError, match="尚未提交"):
-        member_wf.open(member, state.draft.attribution.receipt_no or "")
+        member_wf.open(member, str(final.draft_id))
     with pytest.raises(NotFoundError):
         member_wf.open(member, "BX-2020-999999")
     with pytest.raises(InputError, match="受理编号"):
@@ -125,7 +125,7 @@ def test_imports(member_wf: MemberWorkflow, member: UserSession, citizen_wf: Cit
         member_wf.import_docx(member, data, "draft.doc")
     with pytest.raises(InputError, match="无法读取"):
         member_wf.import_docx(member, b"PK\x03\x04 not really a zip", "bad.docx")
-    small = MemberWorkflow(member_wf.cultivation, member_wf.sessions, max_upload_bytes=100)
+    small = MemberWorkflow(member_wf.cultivation, member_wf.ideas, max_upload_bytes=100)
     with pytest.raises(InputError, match="文件太大"):
         small.import_docx(member, data, "draft.docx")
     assert Document(io.BytesIO(data)).tables

@@ -38,9 +38,10 @@ class CatalogueRepository:
         entry = self.get(kind, name)
         if entry is None:
             if position is None:
-                position = int(self.session.scalar(
+                last = self.session.scalar(
                     select(func.coalesce(func.max(CatalogueEntry.position), -1)).where(CatalogueEntry.kind == kind)
-                )) + 1
+                )
+                position = int(last if last is not None else -1) + 1
             entry = CatalogueEntry(kind=kind, name=name, position=position)
             self.session.add(entry)
         elif position is not None:

@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from assistant.clock import CHINA_TZ
 from assistant.storage._sql import get_or_raise, upsert_insert
 from assistant.storage.enums import IdeaSource, IdeaStatus
 from assistant.storage.orm import Idea, IdeaStatusChange, ReceiptCounter
+from assistant.storage.records import CitizenInfo
 from assistant.storage.types import utcnow
-
-CHINA_TZ = timezone(timedelta(hours=8))
-"""Receipt years follow Beijing time (no daylight saving, so a fixed offset is exact)."""
-
-
-@dataclass(frozen=True)
-class CitizenInfo:
-    """Personal data of the citizen behind an idea; hidden from ``repr`` (and so from logs)."""
-
-    name: str | None = field(default=None, repr=False)
-    occupation: str | None = field(default=None, repr=False)
-    phone: str | None = field(default=None, repr=False)
-    address: str | None = field(default=None, repr=False)
 
 
 def format_receipt_no(year: int, seq: int) -> str:
@@ -68,12 +57,16 @@ class IdeaRepository:
         submitted_by: int | None = None,
         import_batch_id: int | None = None,
         import_row: int | None = None,
+        note: str | None = None,
     ) -> Idea:
-        """Store a new idea with a fresh receipt number and its first status-history entry."""
+        """Store a new idea and its first status-history entry; a submitted idea gets its receipt number now,
+        a draft only when it is submitted."""
         citizen = citizen or CitizenInfo()
         now = utcnow()
+        submitted = IdeaStatus(status) is not IdeaStatus.DRAFT
         idea = Idea(
-            receipt_no=self.next_receipt_no(now),
+            receipt_no=self.next_receipt_no(now) if submitted else None,
+            submitted_at=now if submitted else None,
             title=title,
             raw_text=raw_text,
             citizen_name=citizen.name,
@@ -93,7 +86,8 @@ class IdeaRepository:
         self.session.add(idea)
         self.session.flush()
         self.session.add(
-            IdeaStatusChange(idea_id=idea.id, from_status=None, to_status=idea.status, changed_by=submitted_by)
+            IdeaStatusChange(idea_id=idea.id, from_status=None, to_status=idea.status, changed_by=submitted_by,
+                             note=note)
         )
         self.session.flush()
         return idea
@@ -165,7 +159,7 @@ class IdeaRepository:
         self.session.flush()
         return idea
 
-    def status_history(self, idea_id: int) -> list[IdeaStatusChange]:
+    def status_history(self, idea_id: int) -> builtins.list[IdeaStatusChange]:
         """Oldest first."""
         query = select(IdeaStatusChange).where(IdeaStatusChange.idea_id == idea_id)
         return list(self.session.scalars(query.order_by(IdeaStatusChange.id)))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assistant.storage.errors import ConflictError
 from assistant.storage.orm import IngestBatch, IngestRow
+from assistant.storage.types import utcnow
 
 
 class IngestRepository:
@@ -22,10 +23,12 @@ class IngestRepository:
         query = select(IngestBatch).where(IngestBatch.file_sha256 == file_sha256, IngestBatch.kind == kind)
         return self.session.scalar(query)
 
-    def create(self, *, file_sha256: str, file_name: str, kind: str) -> IngestBatch:
-        """A new batch; ConflictError when this file was already ingested as this kind."""
+    def create(self, *, file_sha256: str, file_name: str, kind: str, completed: bool = True) -> IngestBatch:
+        """A new batch (``completed=False`` for a file imported in several transactions, until it is closed);
+        ConflictError when this file was already ingested as this kind."""
         batch = IngestBatch(
-            file_sha256=file_sha256, file_name=file_name, kind=kind, rows_ok=0, rows_failed=0, errors=[]
+            file_sha256=file_sha256, file_name=file_name, kind=kind, rows_ok=0, rows_failed=0, errors=[],
+            completed_at=utcnow() if completed else None,
         )
         try:
             with self.session.begin_nested():
@@ -42,7 +45,7 @@ class IngestRepository:
             {"batch_id": batch_id, "row_no": r, "entity_type": t, "entity_id": i, "changed": c} for r, t, i, c in rows
         ]
         if values:
-            self.session.execute(IngestRow.__table__.insert(), values)
+            self.session.execute(insert(IngestRow), values)
 
     def rows(self, batch_id: int) -> list[IngestRow]:
         query = select(IngestRow).where(IngestRow.batch_id == batch_id)

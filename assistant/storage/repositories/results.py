@@ -73,7 +73,7 @@ class RoutingRepository:
         return result
 
     def confirm(
-        self, routing_id: int, *, user_id: int, final_units: Sequence[Any], note: str | None = None
+        self, routing_id: int, *, user_id: int | None, final_units: Sequence[Any], note: str | None = None
     ) -> RoutingResult:
         """Record the staff's final choice; ConflictError if it was already confirmed."""
         result = get_or_raise(self.session, RoutingResult, routing_id, "分办建议")
