@@ -97,7 +97,7 @@ def cmd_draft(args: argparse.Namespace, container: Container) -> int:
     if args.save:
         attribution = Attribution(citizen=proposer, idea_excerpt=args.text[:200], member=args.member)
         first = service.draft(args.text, proposer=proposer, attribution=attribution, offline_only=args.offline)
-        state = service.start(args.text, first, source=IdeaSource.CLI)
+        state = service.start(args.text, first, citizen=proposer, source=IdeaSource.CLI)
         if answers:
             assert state.draft_id is not None
             state = service.answer(state.draft_id, answers, offline_only=args.offline)

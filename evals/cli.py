@@ -75,7 +75,7 @@ def cmd_report(args: argparse.Namespace, container: Container) -> int:
     from evals.report import write_report
     from evals.store import RunStore
 
-    run = RunStore.of(container).load(args.run)
+    run = RunStore.of(container).load(LOCAL_OPERATOR, args.run)
     out = Path(args.out) if args.out else container.settings.runs_dir / f"{run.run_id}.html"
     write_report(run, out)
     print(f"评测报告已写入：{out}")

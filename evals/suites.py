@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.cultivation.spec import DraftingSpec
 from assistant.errors import InputError
+from assistant.ratings import RatingSpec
+from assistant.review import ReviewSpec
 from evals.harness import CaseResult
 
 if TYPE_CHECKING:
@@ -110,7 +113,7 @@ SUITES: dict[str, SuiteSpec] = {
             primary="exact",
             run=_screening,
             default_datasets=(ROOT / "evals/screening/data/dev.jsonl", ROOT / "evals/screening/data/test.jsonl"),
-            tasks=("idea_review",),
+            tasks=(ReviewSpec.task,),
             uses_llm=True,
             lower_is_better=frozenset({"false_reject"}),
             confusion=("gold", "predicted"),
@@ -134,7 +137,7 @@ SUITES: dict[str, SuiteSpec] = {
             primary="top1",
             run=_routing,
             default_datasets=(ROOT / "evals/routing/dev.jsonl", ROOT / "evals/routing/test.jsonl"),
-            tasks=("idea_review",),
+            tasks=(ReviewSpec.task,),
             uses_llm=True,
             lower_is_better=frozenset({"abstain"}),
             confusion=("gold_domain", "domain"),
@@ -149,7 +152,7 @@ SUITES: dict[str, SuiteSpec] = {
             primary="compliant",
             run=_drafting,
             default_datasets=(ROOT / "evals/drafting/ideas.jsonl",),
-            tasks=("draft",),
+            tasks=(DraftingSpec.task,),
             uses_llm=True,
             notes={"source": "可选：分组名（citizen/message）"},
         ),
@@ -160,7 +163,7 @@ SUITES: dict[str, SuiteSpec] = {
             primary="pairwise_correct",
             run=_quality,
             default_datasets=(ROOT / "evals/quality/pairs.jsonl",),
-            tasks=("rubric_judge",),
+            tasks=(RatingSpec.task,),
             uses_llm=True,
             confusion=("gold", "predicted"),
             notes={

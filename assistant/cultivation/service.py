@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from assistant.cultivation.engine import OfflineDrafter
 from assistant.cultivation.models import Attribution, DraftProposal, Proposer, SessionState
-from assistant.cultivation.sessions import attribution_of, session_of, version_content
+from assistant.cultivation.sessions import attribution_of, citizen_info, session_of, version_content
 from assistant.cultivation.spec import DraftingRequest, DraftingSpec
 from assistant.llm.schemas import ProposalDraft
 from assistant.storage.enums import DraftStatus, IdeaSource
@@ -67,12 +67,14 @@ class CultivationService:
 
     # sessions -------------------------------------------------------------------------------------
     def start(
-        self, text: str, draft: DraftProposal, *, review: ReviewRecord | None = None,
+        self, text: str, draft: DraftProposal, *, review: ReviewRecord | None = None, citizen: Proposer | None = None,
         source: IdeaSource = IdeaSource.WEB, created_by: int | None = None, note: str = "培育第1轮：初稿",
     ) -> SessionState:
-        """Store a new idea (a draft, no receipt yet) with its review and ``draft`` as version 1."""
+        """Store a new idea (a draft, no receipt yet) with its review, the citizen's details and ``draft`` as
+        version 1."""
         state = SessionState(round=1, idea_text=text, draft=draft)
-        started = self.ideas.start(text, version_content(state), review=review, source=source,
+        started = self.ideas.start(text, version_content(state), review=review,
+                                   citizen=citizen_info(citizen) if citizen else None, source=source,
                                    created_by=created_by, note=note)
         attribution = (draft.attribution or Attribution()).model_copy(update={"idea_id": started.idea_id})
         return state.model_copy(update={"draft_id": started.draft_id, "idea_id": started.idea_id,

@@ -148,14 +148,17 @@ class IdeaStore:
     # creation ---------------------------------------------------------------------------------------
     def start(
         self, text: str, content: VersionContent, *, review: ReviewRecord | None = None,
-        source: IdeaSource = IdeaSource.WEB, created_by: int | None = None, note: str = "",
+        citizen: CitizenInfo | None = None, source: IdeaSource = IdeaSource.WEB, created_by: int | None = None,
+        note: str = "",
     ) -> Started:
         """A new idea (a draft, no receipt number yet) with its review and draft version 1, in one transaction."""
+        who = citizen or CitizenInfo()
 
         def work(s: Session) -> Started:
             now = utcnow()
             idea = Idea(receipt_no=None, title=content.title, raw_text=text, source=source, status=IdeaStatus.DRAFT,
-                        submitted_by=created_by, created_at=now, updated_at=now)
+                        submitted_by=created_by, created_at=now, updated_at=now, citizen_name=who.name,
+                        citizen_occupation=who.occupation, citizen_phone=who.phone, citizen_address=who.address)
             s.add(idea)
             s.flush()
             s.add(IdeaStatusChange(idea_id=idea.id, from_status=None, to_status=IdeaStatus.DRAFT,

@@ -26,9 +26,10 @@ def test_screen_falls_back_when_the_endpoint_refuses(
     monkeypatch.setenv("BAIXING_LLM__BASE_URL", refused_base_url)
     assert main(["screen", "建议在城中村多设几个长者饭堂，方便老人吃饭", "--json"]) == 0
     outcome = json.loads(capsys.readouterr().out)
-    assert outcome["verdict"]["backend"] == "offline (fallback)"
-    assert "无法连接" in outcome["verdict"]["fallback"]
-    assert outcome["verdict"]["in_scope"] is True
+    verdict = outcome["value"]["verdict"]
+    assert verdict["backend"] == "offline (fallback)" and outcome["run"]["fallback_code"] == "connection"
+    assert "无法连接" in verdict["fallback"]
+    assert verdict["in_scope"] is True
 
 
 def test_batch_against_a_hanging_endpoint_trips_the_breaker(

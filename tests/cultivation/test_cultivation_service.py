@@ -5,18 +5,22 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
+from assistant.container import Container
 from assistant.cultivation.engine import OfflineDrafter
-from assistant.cultivation.models import Proposer
+from assistant.cultivation.models import Attribution, Proposer
 from assistant.cultivation.service import CultivationService
+from assistant.cultivation.spec import DraftingSpec
 from assistant.cultivation.validator import hard_violations
 from assistant.llm import FALLBACK, FakeChatBackend, LLMRunner, PromptLoader
-from assistant.settings import REPO_ROOT
+from assistant.settings import REPO_ROOT, test_settings
 from assistant.storage.db import open_database
+from assistant.storage.ideas import IdeaStore
 from assistant.storage.repositories import DraftRepository
+from assistant.tasks import TaskRunner
+from baixing import main
 
 IDEA = "学校门口放学时候电动车乱停，小孩子过马路很危险，建议设置接送区。"
 
@@ -30,6 +34,11 @@ def runner(fake: FakeChatBackend) -> LLMRunner:
     return LLMRunner(fake, PromptLoader(REPO_ROOT / "prompts", versions={"draft": "v2"}))
 
 
+def service_over(drafter: OfflineDrafter, llm: LLMRunner | None = None, ideas: IdeaStore | None = None
+                 ) -> CultivationService:
+    return CultivationService(TaskRunner(llm), DraftingSpec(drafter), ideas)  # type: ignore[arg-type]
+
+
 def test_llm_draft_goes_through_the_validator(drafter: OfflineDrafter) -> None:
     answer = {
         "title": "关于学校门口设置学生接送区的“百姓提案”",
@@ -37,7 +46,7 @@ def test_llm_draft_goes_through_the_validator(drafter: OfflineDrafter) -> None:
         "suggestions": ["建议市公安局交通警察支队在放学时段设置临时接送区。"],
     }
     fake = FakeChatBackend().enqueue(answer)
-    draft = CultivationService(drafter, runner=runner(fake)).draft(IDEA)
+    draft = service_over(drafter, runner(fake)).draft(IDEA)
     assert draft.backend == "fake" and draft.prompt_version == "v2"
     assert draft.title == answer["title"]
     assert not hard_violations(draft) and "13912345678" not in draft.analysis[0]
@@ -48,7 +57,7 @@ def test_llm_draft_goes_through_the_validator(drafter: OfflineDrafter) -> None:
 def test_invalid_llm_output_falls_back_offline(drafter: OfflineDrafter) -> None:
     too_long = {"title": "关于x的“百姓提案”", "analysis": ["情况" * 400], "suggestions": ["建议"]}
     fake = FakeChatBackend().enqueue(too_long, "plain text")
-    service = CultivationService(drafter, runner=runner(fake))
+    service = service_over(drafter, runner(fake))
     draft = service.draft(IDEA)
     offline = service.draft(IDEA, offline_only=True)
     assert draft.backend == FALLBACK
@@ -58,28 +67,30 @@ def test_invalid_llm_output_falls_back_offline(drafter: OfflineDrafter) -> None:
 
 def test_v1_prompt_still_renders(drafter: OfflineDrafter) -> None:
     fake = FakeChatBackend()  # empty script: fallback, but the v1 variables must render
-    service = CultivationService(drafter, runner=LLMRunner(fake, PromptLoader(REPO_ROOT / "prompts")))
+    service = service_over(drafter, LLMRunner(fake, PromptLoader(REPO_ROOT / "prompts")))
     assert service.draft(IDEA).backend == FALLBACK
 
 
 def test_session_is_stored_and_resumed(drafter: OfflineDrafter, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'c.db'}"
     db = open_database(url)
-    service = CultivationService(drafter, sessions=db.session)
+    service = service_over(drafter, ideas=IdeaStore(db))
     citizen = Proposer(name="张三", occupation="退休教师", phone="13800138000", address="天河区某路1号")
-    state = service.start("公园里晚上太黑了，路灯坏了。", citizen=citizen, member="某委员")
+    text = "公园里晚上太黑了，路灯坏了。"
+    first = service.draft(text, proposer=citizen, attribution=Attribution(citizen=citizen, member="某委员"))
+    state = service.start(text, first, citizen=citizen)
     assert state.draft_id and state.round == 1 and len(state.draft.questions) <= 3
     resumed = service.resume(state.draft_id)
     assert resumed.draft.proposal_dict() == state.draft.proposal_dict()
     assert resumed.draft.proposer == citizen and resumed.draft.attribution.citizen == citizen
-    assert resumed.draft.attribution.receipt_no and "张三" in resumed.draft.remarks
+    assert resumed.draft.attribution.receipt_no is None and "张三" in resumed.draft.remarks
     second = service.answer(state.draft_id, {"suggestion": "建议区林业园林局一个月内修复路灯"})
     assert second.round == 2 and second.answers == {"suggestion": "建议区林业园林局一个月内修复路灯"}
     db.dispose()
 
     reopened = open_database(url)
     try:
-        fresh = CultivationService(drafter, sessions=reopened.session)
+        fresh = service_over(drafter, ideas=IdeaStore(reopened))
         again = fresh.resume(state.draft_id)
         assert again.round == 2 and again.answers == second.answers
         assert again.draft.questions == second.draft.questions and again.draft.notes == second.draft.notes
@@ -99,14 +110,13 @@ def test_session_is_stored_and_resumed(drafter: OfflineDrafter, tmp_path: Path) 
 
 
 def test_cli_batch_lines_have_exactly_the_keys(
-    drafter: OfflineDrafter, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    drafter: OfflineDrafter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from assistant.cultivation import cli
-
     lines = json.dumps({"id": 1, "text": IDEA}, ensure_ascii=False) + "\nnot json\n"
     monkeypatch.setattr("sys.stdin", io.StringIO(lines))
-    container = SimpleNamespace(cultivation_service=CultivationService(drafter))
-    assert cli.main(["draft", "--jsonl"], container) == 0
+    container = Container(test_settings(tmp_path / "var"))
+    container.__dict__["cultivation_service"] = service_over(drafter)
+    assert main(["draft", "--jsonl"], container) == 0
     out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert set(out[0]) == {"id", "proposal", "questions", "sources", "violations"}
     assert set(out[0]["proposal"]) == {"title", "analysis", "suggestions"} and out[0]["violations"] == []

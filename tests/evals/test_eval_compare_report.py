@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from assistant.accounts import LOCAL_OPERATOR as OP
 from assistant.errors import InputError
+from assistant.review import LLMIdeaReview
 from assistant.screening.models import LLMScreening
 from evals.compare import compare_runs, paired_bootstrap
 from evals.harness import CaseResult, Run, new_run
@@ -20,9 +22,10 @@ from evals.runner import run_suite
 @pytest.fixture
 def two_runs(offline: Any, container: Any, small_screening: Path) -> tuple[Run, Run]:
     """A: the offline engine; B: a scripted model that calls everything in scope."""
-    baseline = run_suite(offline, "screening", dataset=small_screening)
-    container.llm_runner.backend.enqueue(*[LLMScreening(in_scope=True, confidence=0.7, reason="属于公共建议。")] * 16)
-    return baseline, run_suite(container, "screening", dataset=small_screening)
+    baseline = run_suite(offline, "screening", dataset=small_screening, actor=OP)
+    answer = LLMIdeaReview(screening=LLMScreening(in_scope=True, confidence=0.7, reason="属于公共建议。"))
+    container.llm_runner.backend.enqueue(*[answer] * 16)
+    return baseline, run_suite(container, "screening", dataset=small_screening, actor=OP)
 
 
 def test_paired_bootstrap_interval() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from assistant.accounts import LOCAL_OPERATOR as OP
 from assistant.errors import InputError
 from baixing import main
 from evals.gate import check_run, load_thresholds, parse_thresholds
@@ -30,7 +31,7 @@ def _gate_file(tmp_path: Path, dataset: Path, bounds: dict[str, Any]) -> Path:
 def test_gate_passes_at_the_current_figure_and_fails_above_it(
     offline: Any, small_screening: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    current = run_suite(offline, "screening", dataset=small_screening).aggregates["small"]
+    current = run_suite(offline, "screening", dataset=small_screening, actor=OP).aggregates["small"]
     exact, false_reject = current["exact"], current["false_reject"]
 
     holds = _gate_file(tmp_path, small_screening, {"exact": exact, "false_reject": {"max": false_reject}})
@@ -49,7 +50,7 @@ def test_gate_passes_at_the_current_figure_and_fails_above_it(
 def test_gate_can_check_given_runs_without_running_again(
     offline: Any, small_screening: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run = run_suite(offline, "screening", dataset=small_screening)
+    run = run_suite(offline, "screening", dataset=small_screening, actor=OP)
     gate = _gate_file(tmp_path, small_screening, {"exact": 1.01})
     assert main(["eval", "check", str(gate), "--runs", run.run_id]) == 1
     out = capsys.readouterr().out

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from assistant.accounts import LOCAL_OPERATOR as OP
+from assistant.review import LLMIdeaReview
 from assistant.screening.models import LLMScreening
 from assistant.settings import Settings, test_settings
 from assistant.storage.repositories.evals import EvalRepository
@@ -18,14 +20,14 @@ from evals.snapshot import code_version
 
 
 def test_offline_run_is_saved_in_the_database_and_as_a_file(offline: Any, small_screening: Path) -> None:
-    run = run_suite(offline, "screening", dataset=small_screening)
+    run = run_suite(offline, "screening", dataset=small_screening, actor=OP)
 
     assert Path(run.path).is_file() and Path(run.path).parent == offline.settings.runs_dir
     assert load_run(Path(run.path)).model_dump(exclude={"path"}) == run.model_dump(exclude={"path"})
     cfg = run.config
     assert cfg["backend"] == "offline" and cfg["model"] is None
     assert cfg["datasets"] == [{"path": str(small_screening.resolve()), "sha256": file_sha256(small_screening)}]
-    assert cfg["prompts"]["screening"]["version"] == "v1" and len(cfg["prompts"]["screening"]["sha256"]) == 64
+    assert cfg["prompts"]["idea_review"]["version"] == "v1" and len(cfg["prompts"]["idea_review"]["sha256"]) == 64
     assert set(cfg["git"]) == {"commit", "dirty"} and cfg["code_version"] == code_version()
     assert cfg["settings"]["llm"]["mode"] == "offline"
     assert run.usage["llm_calls"] == 0 and run.usage["wall_s"] > 0
@@ -45,9 +47,10 @@ def test_offline_run_is_saved_in_the_database_and_as_a_file(offline: Any, small_
 
 def test_a_model_run_records_backend_model_and_token_usage(container: Any, small_screening: Path) -> None:
     fake = container.llm_runner.backend
-    fake.enqueue(*[LLMScreening(in_scope=True, confidence=0.8, reason="属于面向公众的建议。")] * 16)
+    answer = LLMScreening(in_scope=True, confidence=0.8, reason="属于面向公众的建议。")
+    fake.enqueue(*[LLMIdeaReview(screening=answer)] * 16)
 
-    run = run_suite(container, "screening", dataset=small_screening)
+    run = run_suite(container, "screening", dataset=small_screening, actor=OP)
 
     assert run.config["backend"] == "fake" and run.config["model"] == container.settings.llm.model
     assert run.usage["llm_calls"] == 16
@@ -93,7 +96,8 @@ def test_every_suite_runs_offline_on_a_tiny_dataset(
     }
     for suite, rows in datasets.items():
         path = write_jsonl(tmp_path / f"{suite}-tiny.jsonl", rows)
-        run = run_suite(indexed_offline, suite, dataset=path, modes=["bm25"] if suite == "retrieval" else None)
+        modes = ["bm25"] if suite == "retrieval" else None
+        run = run_suite(indexed_offline, suite, dataset=path, modes=modes, actor=OP)
         assert run.cases and run.config["backend"] == "offline", suite
         assert Path(run.path).is_file(), suite
     retrieval = indexed_offline.settings.runs_dir.glob("retrieval-*.json")
@@ -107,7 +111,7 @@ def test_cli_run_against_an_openai_compatible_server(
     from tests.fakes.openai_server import tool_call
 
     monkeypatch.setenv("BAIXING_LLM__BASE_URL", openai_server.base_url)
-    reply = {"in_scope": True, "confidence": 0.9, "reason": "属于面向公众的建议。"}
+    reply = {"screening": {"in_scope": True, "confidence": 0.9, "reason": "属于面向公众的建议。"}, "routing": None}
     openai_server.enqueue(*[tool_call(reply, usage=(30, 12)) for _ in range(16)])
 
     code = main(["eval", "screening", "--backend", "openai", "--model", "qwen-test", "--prompt-version", "v1",
@@ -118,6 +122,6 @@ def test_cli_run_against_an_openai_compatible_server(
     assert out["usage"]["llm_calls"] == 16 and out["usage"]["tokens_in"] == 16 * 30
     saved = load_run(Path(out["path"]))
     assert saved.config["backend"] == "openai" and saved.config["model"] == "qwen-test"
-    assert saved.config["prompts"]["screening"]["version"] == "v1"
+    assert saved.config["prompts"]["idea_review"]["version"] == "v1"
     assert {c.details["backend"] for c in saved.cases} == {"openai"}
     assert [r.json["model"] for r in openai_server.chat_requests()] == ["qwen-test"] * 16

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 
+from assistant.accounts import LOCAL_OPERATOR as OP
 from assistant.errors import InputError, NotFoundError
 from assistant.storage.db import make_engine
 from assistant.storage.migrate import alembic_config, current_revision, head_revision, pending_changes
@@ -21,25 +22,25 @@ from evals.store import RunStore
 
 
 def test_load_by_id_prefix_path_and_from_the_database_alone(offline: Any, small_screening: Path) -> None:
-    run = run_suite(offline, "screening", dataset=small_screening)
+    run = run_suite(offline, "screening", dataset=small_screening, actor=OP)
     store = RunStore.of(offline)
-    assert store.load(run.run_id).cases == run.cases
-    assert store.load(run.run_id[:-3]).run_id == run.run_id
-    assert store.load(run.path).run_id == run.run_id
+    assert store.load(OP, run.run_id).cases == run.cases
+    assert store.load(OP, run.run_id[:-3]).run_id == run.run_id
+    assert store.load(OP, run.path).run_id == run.run_id
 
     Path(run.path).unlink()
-    rebuilt = store.load(run.run_id)
+    rebuilt = store.load(OP, run.run_id)
     assert rebuilt.aggregates == run.aggregates and rebuilt.usage == run.usage
     assert sorted((c.group, c.case_id, c.metrics["exact"], c.reason) for c in rebuilt.cases) == sorted(
         (c.group, c.case_id, c.metrics["exact"], c.reason) for c in run.cases
     )
 
-    second = run_suite(offline, "screening", dataset=small_screening)
+    second = run_suite(offline, "screening", dataset=small_screening, actor=OP)
     with pytest.raises(InputError, match="对应多个评测运行"):
-        store.load("screening-")
+        store.load(OP, "screening-")
     with pytest.raises(NotFoundError, match="找不到评测运行"):
-        store.load("nothing-like-this")
-    listed = store.list_runs()
+        store.load(OP, "nothing-like-this")
+    listed = store.list_runs(OP)
     assert [i.run_id for i in listed] == [second.run_id, run.run_id]
     assert listed[0].cases == 16 and listed[0].headline.startswith("exact small ")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from assistant.accounts import LOCAL_OPERATOR as OP
 from assistant.errors import InputError
 from assistant.ratings import RubricJudgement
 from evals.harness import load_dataset
@@ -70,7 +71,7 @@ def test_llm_judge_run_shows_both_judges(container: Any, tmp_path: Path, write_j
                            **{f"{k}_reason": "很好。" for k in ("focus", "accuracy", "depth", "specificity", "format")})
     bad = good.model_copy(update={"specificity_score": 1, "specificity_reason": "较差。"})
     container.llm_runner.backend.enqueue(good, bad, good, bad)
-    run = run_suite(container, "quality", dataset=write_jsonl(tmp_path / "q.jsonl", rows))
+    run = run_suite(container, "quality", dataset=write_jsonl(tmp_path / "q.jsonl", rows), actor=OP)
     assert run.config["backend"] == "fake" and run.config["judge"] == "llm"
     assert run.usage["llm_calls"] == 4
     for case, row in zip(run.cases, rows, strict=True):

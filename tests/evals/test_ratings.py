@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from assistant.accounts import LOCAL_OPERATOR as OP
 from assistant.cultivation.docx_io import export_docx
 from assistant.cultivation.models import DraftProposal
 from assistant.cultivation.rubric import DIMENSIONS
@@ -92,7 +93,7 @@ def test_unsupported_and_broken_files(tmp_path: Path) -> None:
 
 def test_offline_ratings_rank_and_export_the_shortlist(tmp_path: Path) -> None:
     proposals = load_proposals(_jsonl(tmp_path / "p.jsonl", _proposals(6)))
-    report = ProposalRater(None).rate(proposals, shortlist=2)
+    report = ProposalRater(None).rate(OP, proposals, shortlist=2)
     totals = [i.rubric.total for i in report.items]
     assert totals == sorted(totals, reverse=True) and [i.rank for i in report.items] == list(range(1, 7))
     assert [i.shortlisted for i in report.items] == [True, True, False, False, False, False]
@@ -121,7 +122,7 @@ def test_offline_ratings_rank_and_export_the_shortlist(tmp_path: Path) -> None:
 
 def test_rank_by_the_model_needs_a_model() -> None:
     with pytest.raises(InputError, match="没有配置大模型"):
-        ProposalRater(None).rate([ProposalText(id="a", title="t")], rank_by="llm")
+        ProposalRater(None).rate(OP, [ProposalText(id="a", title="t")], rank_by="llm")
 
 
 def _judgement(scores: tuple[int, int, int, int, int]) -> RubricJudgement:
@@ -134,7 +135,7 @@ def _judgement(scores: tuple[int, int, int, int, int]) -> RubricJudgement:
 
 def test_llm_judge_beside_the_rubric_with_agreement(container: Any, tmp_path: Path) -> None:
     proposals = load_proposals(_jsonl(tmp_path / "p.jsonl", _proposals(5)))
-    rater = ProposalRater(container.llm_runner)
+    rater = ProposalRater(container.tasks)
     offline = [rater.rubric_rating(p)[0] for p in proposals]
     # the model agrees with the rubric on the first three, is one point up on 分析深入 for the fourth, then fails
     replies: list[Any] = []
@@ -145,7 +146,7 @@ def test_llm_judge_beside_the_rubric_with_agreement(container: Any, tmp_path: Pa
         replies.append(FakeReply(data=_judgement(tuple(scores)), usage=Usage(100, 40)))  # type: ignore[arg-type]
     container.llm_runner.backend.enqueue(*replies)
 
-    report = rater.rate(proposals, shortlist=3, rank_by="mean")
+    report = rater.rate(OP, proposals, shortlist=3, rank_by="mean")
     assert report.llm_backend == "fake" and report.llm_model == container.settings.llm.model
     by_id = {i.proposal.id: i for i in report.items}
     failed = by_id[proposals[4].id].llm

@@ -68,15 +68,11 @@ def test_suite_metrics_and_confusion(tmp_path) -> None:
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     answers = {"a": (False, "投诉"), "b": (False, "投诉"), "c": (False, "投诉"), "d": (True, None)}
 
-    class Stub:
-        def screen(self, text: str, audit: bool = True):
-            assert audit is False
-            in_scope, category = answers[text]
-            verdict = type("V", (), {"in_scope": in_scope, "category": category, "confidence": 0.9,
-                                     "backend": "stub"})()
-            return type("O", (), {"verdict": verdict})()
+    def screen(text: str):
+        in_scope, category = answers[text]
+        return type("V", (), {"in_scope": in_scope, "category": category, "confidence": 0.9, "backend": "stub"})()
 
-    cases, config = run_screening(Stub(), path)
+    cases, config = run_screening(screen, path)
     assert all(isinstance(c, CaseResult) and c.group == "mini" for c in cases)
     overall = config["summary"]["mini"]["overall"]
     assert overall["accuracy"] == 0.5  # cases 2 and 3 right on in/out
