@@ -64,6 +64,8 @@ BODY_SIZE = SIZE_SANHAO
 TITLE_SIZE = SIZE_ERHAO
 PAGE_NUMBER_SIZE = SIZE_SIHAO
 PAGE_NUMBER_GAP_MM = 7.0  # 一字线 below the bottom edge of the 版心
+RECORD_THICK_PT = 1.0  # 版记 first and last rules (0.35 mm recommended)
+RECORD_THIN_PT = 0.7  # 版记 rules in between (0.25 mm)
 
 OFFICIAL_PAGE = PageGeometry(
     width=210.0, height=297.0, top=37.0, bottom=35.0, left=28.0, right=26.0, mirror=True,

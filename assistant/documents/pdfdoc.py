@@ -25,6 +25,8 @@ from assistant.documents.layout import (
     OFFICIAL_PAGE,
     PAGE_NUMBER_GAP_MM,
     PAGE_NUMBER_SIZE,
+    RECORD_THICK_PT,
+    RECORD_THIN_PT,
     RGB,
     SIZE_SIHAO,
     TITLE_SIZE,
@@ -202,10 +204,17 @@ class OfficialPdf(FPDF):
 
     def add_table(self, rows: Sequence[Sequence[str]], widths_mm: Sequence[float], *, header: bool = True,
                   size: float = SIZE_SIHAO, align_numbers: bool = True,
-                  colspans: Sequence[Sequence[int]] | None = None) -> None:
-        """A grid table (header row in sans, repeated on each page); cell text pre-broken with 避头尾 rules."""
+                  colspans: Sequence[Sequence[int]] | None = None, caption: str = "") -> None:
+        """A grid table, its caption above; header row in sans, repeated on each page; 避头尾 line breaks.
+
+        The caption moves to the next page with the table when fewer than three rows would fit."""
         pad = 1.5
         line_h = self.line_h if size >= BODY_SIZE else size * 1.5 * MM_PER_PT
+        first_rows = min(len(rows), 3) * (line_h + 2 * pad) + (size * 1.5 * MM_PER_PT if caption else 0.0)
+        if self.will_page_break(first_rows):
+            self.add_page()
+        if caption:
+            self.add_paragraph(caption, size=size, indent=False, align="C")
         self.set_font(SERIF, size=size)
         self.set_char_spacing(0)
         self.set_draw_color(0, 0, 0)
@@ -247,9 +256,28 @@ class OfficialPdf(FPDF):
     def add_rule(self, color: RGB = DARK_RED, width_pt: float = 1.0) -> None:
         """A horizontal line across the 版心 (分隔线)."""
         with self.local_context(draw_color=color, line_width=width_pt * MM_PER_PT):
-            y = self.get_y() + 1
+            y = self.get_y() + 1.25
             self.line(self.l_margin, y, self.w - self.r_margin, y)
         self.set_y(self.get_y() + 2.5)
+
+    def add_record(self, lines: Sequence[str], *, size: float = SIZE_SIHAO) -> None:
+        """版记 at the foot of the last page: thick rules above and below, a thin one before the last line."""
+        line_h = size * 1.5 * MM_PER_PT
+        width = self.text_width - 2 * size * MM_PER_PT
+        wrapped = [self.lines_of(line, width, size=size) for line in lines]
+        height = sum(len(w) for w in wrapped) * line_h + 3 * 2.5
+        if self.will_page_break(height):
+            self.add_page()
+        self.set_y(self.h - self.geometry.bottom - height)
+        self.add_rule(BLACK, RECORD_THICK_PT)
+        for n, parts in enumerate(wrapped):
+            if n == len(wrapped) - 1 and n:
+                self.add_rule(BLACK, RECORD_THIN_PT)
+            for part in parts:
+                self.set_font(SERIF, size=size)
+                self.set_char_spacing(0)
+                self.put_line(self.l_margin + size * MM_PER_PT, part, size, line_h)
+        self.add_rule(BLACK, RECORD_THICK_PT)
 
     def to_bytes(self) -> bytes:
         """The PDF file."""

@@ -29,11 +29,14 @@ from docx.text.run import Run
 from lxml import etree
 
 from assistant.documents.layout import (
+    BLACK,
     BODY_SIZE,
     DARK_RED,
     GBT9704_FONTS,
     OFFICIAL_PAGE,
     PAGE_NUMBER_SIZE,
+    RECORD_THICK_PT,
+    RECORD_THIN_PT,
     RGB,
     SIZE_SIHAO,
     TITLE_SIZE,
@@ -49,6 +52,7 @@ from assistant.documents.layout import (
 _ALIGN = {"J": WD_ALIGN_PARAGRAPH.JUSTIFY, "L": WD_ALIGN_PARAGRAPH.LEFT, "C": WD_ALIGN_PARAGRAPH.CENTER,
           "R": WD_ALIGN_PARAGRAPH.RIGHT}
 _FONT_CHARSET_GB2312 = "86"
+KEEP_TOGETHER_ROWS = 15
 
 # Child order of the elements we add to (ECMA-376 Part 1, §17).
 _SECTPR_ORDER = ("w:footnotePr", "w:endnotePr", "w:type", "w:pgSz", "w:pgMar", "w:paperSrc", "w:pgBorders",
@@ -349,15 +353,24 @@ class OfficialDocx:
         return para
 
     def add_table(self, rows: Sequence[Sequence[str]], widths_mm: Sequence[float], *, header: bool = True,
-                  size: float = SIZE_SIHAO, align_numbers: bool = True) -> Table:
-        """A grid table; the header row (黑体, repeated on each page) when ``header``; numbers centred."""
+                  size: float = SIZE_SIHAO, align_numbers: bool = True, caption: str = "") -> Table:
+        """A grid table, its caption above (4号, centred); the header row (黑体) repeats on each page.
+
+        Short tables (≤ ``KEEP_TOGETHER_ROWS`` rows) are kept on one page with their caption."""
+        if caption:
+            self.add_paragraph(caption, size=size, indent=False, align="C").paragraph_format.keep_with_next = True
         table = self.form_table(len(rows), widths_mm)
+        keep = len(rows) <= KEEP_TOGETHER_ROWS
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 is_header = header and r == 0
                 centred = is_header or (align_numbers and _is_number(value))
-                self.cell_text(table.cell(r, c), [value], size=size, role="heading1" if is_header else "body",
+                cell = table.cell(r, c)
+                self.cell_text(cell, [value], size=size, role="heading1" if is_header else "body",
                                align="C" if centred else "L")
+                if keep and r < len(rows) - 1:
+                    for para in cell.paragraphs:
+                        para.paragraph_format.keep_with_next = True
         if header and rows:
             table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         return table
@@ -417,6 +430,18 @@ class OfficialDocx:
                            f'w:space="1" w:color="{RGBColor(*color)}"/></w:pBdr>')
         insert_ordered(para._p.get_or_add_pPr(), border, _PPR_ORDER)
         return para
+
+    def add_record(self, lines: Sequence[str], *, size: float = SIZE_SIHAO) -> None:
+        """版记: lines in 4号仿宋 one character in, a thick rule above and below and a thin one before the last."""
+        self.add_rule(BLACK, RECORD_THICK_PT)
+        for n, line in enumerate(lines):
+            if n == len(lines) - 1 and n:
+                self.add_rule(BLACK, RECORD_THIN_PT)
+            para = self.add_paragraph(line, size=size, indent=False, align="L")
+            para.paragraph_format.left_indent = Pt(size)
+            para.paragraph_format.right_indent = Pt(size)
+            para.paragraph_format.keep_with_next = True
+        self.add_rule(BLACK, RECORD_THICK_PT)
 
     def new_page_section(self) -> Section:
         """Start a new section on a new page, with the same page settings."""
