@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from assistant.errors import InputError
 
 DEFAULT_ISSUER = "中国人民政治协商会议广州市委员会提案委员会"
 DEFAULT_EDITOR = "广州市政协提案委员会"
@@ -13,6 +15,7 @@ DEFAULT_EDITOR = "广州市政协提案委员会"
 DEFAULT_REPORT_TO = "市政协领导"
 DEFAULT_DISTRIBUTE_TO = "市政协委员，市各民主党派和有关人民团体，市政协各专门委员会，各区政协"
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
 Consent = Literal["full", "masked", "anonymous"]
 """How a citizen agreed to be named: the full name, a masked name (陈某某), or not at all (市民)."""
 
@@ -151,3 +154,29 @@ class DocumentFile(BaseModel):
 
     def __repr__(self) -> str:
         return f"DocumentFile({self.filename!r}, {len(self.data)} bytes)"
+
+
+_FIELD_NAMES = {
+    "citizen_name": "姓名", "idea_title": "提案（金点子）标题", "year": "评选年度", "award": "荣誉名称",
+    "issuer": "颁发单位", "issue_date": "颁发日期", "certificate_no": "证书编号", "salutation": "称谓",
+    "issue_no": "期号", "period_start": "统计起始日期", "period_end": "统计截止日期", "editor": "编印单位",
+    "total_ideas": "金点子总数", "topic": "问题名称", "count": "件数", "summary": "摘要", "title": "标题",
+    "status": "办理情况", "label": "名称", "editor_note": "编者按", "report_to": "报送范围", "distribute_to": "印发范围",
+}
+
+
+def parse_input(model: type[ModelT], data: Any) -> ModelT:
+    """``model`` validated from ``data``; InputError naming the bad fields in Chinese instead of a traceback."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = next((_FIELD_NAMES[p] for p in reversed(err["loc"]) if isinstance(p, str) and p in _FIELD_NAMES),
+                         "")
+            if err["type"] == "value_error" and "period_end" in str(err.get("msg", "")):
+                problems.append("统计截止日期早于起始日期")
+            else:
+                problems.append(f"{field or '某项内容'}填写有误")
+        message = "生成文件所需的信息有误：" + "；".join(dict.fromkeys(problems)) + "。"
+        raise InputError(message, str(exc)) from exc
