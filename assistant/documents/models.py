@@ -161,7 +161,8 @@ _FIELD_NAMES = {
     "issuer": "颁发单位", "issue_date": "颁发日期", "certificate_no": "证书编号", "salutation": "称谓",
     "issue_no": "期号", "period_start": "统计起始日期", "period_end": "统计截止日期", "editor": "编印单位",
     "total_ideas": "金点子总数", "topic": "问题名称", "count": "件数", "summary": "摘要", "title": "标题",
-    "status": "办理情况", "label": "名称", "editor_note": "编者按", "report_to": "报送范围", "distribute_to": "印发范围",
+    "status": "办理情况", "label": "名称", "editor_note": "编者按", "report_to": "报送范围",
+    "distribute_to": "印发范围",
 }
 
 

@@ -131,3 +131,20 @@ def test_contributor_display() -> None:
 
 def test_cn_number() -> None:
     assert [cn_number(n) for n in (1, 9, 10, 11, 20, 21, 99)] == ["一", "九", "十", "十一", "二十", "二十一", "九十九"]
+
+
+def test_bad_service_data_is_a_chinese_input_error() -> None:
+    from assistant.documents.models import CertificateInput, parse_input
+    from assistant.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        parse_input(PeriodicalIssue, {"issue_no": 1, "period_start": "2024-02-01", "period_end": "2024-01-01",
+                                      "issue_date": "2024-02-02"})
+    assert "统计截止日期早于起始日期" in info.value.user_message
+    with pytest.raises(InputError) as info:
+        parse_input(CertificateInput, {"citizen_name": "", "idea_title": "标题", "year": 1900,
+                                       "issue_date": "2024-01-01"})
+    assert "姓名" in info.value.user_message and "评选年度" in info.value.user_message
+    ok = parse_input(CertificateInput, {"citizen_name": "陈大文", "idea_title": "标题", "year": 2023,
+                                        "issue_date": "2024-01-01"})
+    assert ok.issue_date == dt.date(2024, 1, 1)
