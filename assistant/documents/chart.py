@@ -6,7 +6,7 @@ import io
 import textwrap
 from functools import lru_cache
 
-from assistant.documents.pdfdoc import SANS, font_files
+from assistant.documents.fonts import SANS, font_files
 
 BAR_COLOR = "#A50021"
 MAX_BARS = 12

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import TextMode, WrapMode
 from fpdf.fonts import FontFace
 
+from assistant.documents.fonts import SANS, SERIF, font_files
 from assistant.documents.layout import (
     BLACK,
     BODY_SIZE,
@@ -37,26 +36,9 @@ from assistant.documents.layout import (
     line_pitch_pt,
 )
 from assistant.documents.linebreak import break_lines
-from assistant.errors import ConfigError
 
-SERIF = "serif"
-SANS = "sans"
 _FAMILY: dict[str, str] = {"body": SERIF, "title": SERIF, "heading1": SANS, "heading2": SERIF, "page_number": SERIF}
 STROKE_EM = 0.035  # outline width for the heavier title face, in ems
-
-
-@lru_cache(maxsize=1)
-def font_files() -> dict[str, Path]:
-    """Paths of the embedded fonts; ConfigError when the font package is missing."""
-    try:
-        import pylopdf_fonts_zh_cn as fonts
-    except ImportError as exc:  # pragma: no cover - the package is a hard dependency
-        raise ConfigError("生成 PDF 需要中文字体包 pylopdf-fonts-zh-cn，请先安装依赖（uv sync）。", str(exc)) from exc
-    paths = {SERIF: fonts.serif_path(), SANS: fonts.sans_path()}
-    for path in paths.values():
-        if not path.is_file():
-            raise ConfigError("中文字体文件缺失，请重新安装依赖（uv sync）。", str(path))
-    return paths
 
 
 class OfficialPdf(FPDF):

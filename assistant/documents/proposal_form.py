@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from assistant.documents.layout import GBT9704_FONTS, FontSet
 from assistant.documents.models import ProposalForm
-from assistant.documents.pdfdoc import OfficialPdf
 from assistant.documents.wordml import OfficialDocx
 
 FORM_TITLE = "“百姓提案”"
@@ -51,6 +50,8 @@ def form_docx(form: ProposalForm, fonts: FontSet = GBT9704_FONTS) -> bytes:
 
 def form_pdf(form: ProposalForm) -> bytes:
     """The same form as a PDF with embedded Chinese fonts."""
+    from assistant.documents.pdfdoc import OfficialPdf  # fpdf2 and fontTools cost ≈1 s to import
+
     pdf = OfficialPdf(title=form.title or FORM_TITLE)
     pdf.add_page()
     pdf.add_title(FORM_TITLE, space_after_lines=0)
