@@ -143,6 +143,9 @@ class OfficialDocx:
         self._setup_section(self.doc.sections[0], page)
         if page.mirror:
             self._settings_flag("w:mirrorMargins")
+        theme_lang = self.doc.settings.element.find(qn("w:themeFontLang"))
+        if theme_lang is not None:  # the template says ja-JP: theme fonts and punctuation rules would be Japanese
+            theme_lang.set(qn("w:eastAsia"), "zh-CN")
         if page_numbers:
             self._add_page_numbers(self.doc.sections[0])
         self._write_font_table()
