@@ -205,22 +205,48 @@ class OfficialPdf(FPDF):
         if header:
             self.set_font(SANS, size=size)  # registered before fpdf2 switches to it for the header row
             self.set_font(SERIF, size=size)
+        # fpdf2 cannot split a row over two pages, and moves a row that does not fit to the next page: a tall
+        # cell goes on in continuation rows sized to the space left, tracked here as fpdf2 will lay it out.
+        page_top, page_bottom = self.t_margin, self.h - self.b_margin
+        prepared = [self._table_cells(row, colspans[r] if colspans else [1] * len(row), widths_mm, pad, size,
+                                      is_header=header and r == 0, align_numbers=align_numbers)
+                    for r, row in enumerate(rows)]
+        head_h = (max(len(lines) for lines, _, _ in prepared[0]) * line_h + 2 * pad) if header and rows else 0.0
+        max_lines = max(int((page_bottom - page_top - head_h - 2 * pad - 0.5) / line_h), 3)
+        y = self.get_y()
         with self.table(col_widths=tuple(widths_mm), width=sum(widths_mm), align="CENTER", line_height=line_h,
                         padding=pad, wrapmode=WrapMode.CHAR, first_row_as_headings=header, text_align="LEFT",
                         headings_style=heading_style, v_align="MIDDLE",
                         repeat_headings=1 if header else 0) as table:
-            for r, row in enumerate(rows):
-                out = table.row()
-                col = 0
-                for value, span in zip(row, colspans[r] if colspans else [1] * len(row), strict=True):
-                    is_header = header and r == 0
-                    width = sum(widths_mm[col:col + span]) - 2 * pad
-                    text = "\n".join(self.lines_of(value, width, family=SANS if is_header else SERIF, size=size))
-                    centred = is_header or (align_numbers and _is_number(value))
+            for cells in prepared:
+                tallest = max(len(lines) for lines, _, _ in cells)
+                start = 0
+                while start < tallest:
+                    room = int((page_bottom - y - 2 * pad - 0.5) / line_h)
+                    take = min(tallest - start, max_lines)
+                    if room < min(take, 3):  # too little room: the chunk starts a new page
+                        y, room = page_top + head_h, max_lines
+                    take = min(take, room)
+                    out = table.row()
                     self.set_font(SERIF, size=size)
-                    out.cell(text, colspan=span, align="C" if centred else "L")
-                    col += span
+                    for lines, span, align in cells:
+                        out.cell("\n".join(lines[start:start + take]), colspan=span, align=align)
+                    y += take * line_h + 2 * pad
+                    start += take
         self.set_char_spacing(0)
+
+    def _table_cells(self, row: Sequence[str], spans: Sequence[int], widths_mm: Sequence[float], pad: float,
+                     size: float, *, is_header: bool, align_numbers: bool) -> list[tuple[list[str], int, str]]:
+        """Each cell of a row as (lines, colspan, alignment)."""
+        cells: list[tuple[list[str], int, str]] = []
+        col = 0
+        for value, span in zip(row, spans, strict=True):
+            width = sum(widths_mm[col:col + span]) - 2 * pad
+            lines = self.lines_of(value, width, family=SANS if is_header else SERIF, size=size)
+            centred = is_header or (align_numbers and _is_number(value))
+            cells.append((lines, span, "C" if centred else "L"))
+            col += span
+        return cells
 
     def add_picture(self, png: bytes, width_mm: float, caption: str = "") -> None:
         """A centred picture (and caption), starting a new page if it does not fit."""

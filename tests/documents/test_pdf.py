@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.documents.layout import MM_PER_PT
@@ -83,3 +85,25 @@ def test_split_pages_gives_single_page_files(long_pdf: bytes) -> None:
     assert len(parts) == len(pdf_pages(long_pdf))
     assert all(len(pdf_pages(p)) == 1 for p in parts)
     assert "第1段" in pdf_text(parts[0])
+
+
+def test_a_cell_taller_than_a_page_continues_on_the_next() -> None:
+    points = [f"{n}. " + "建议有关部门加强统筹协调，完善配套政策。" * 7 for n in range(1, 8)]  # ≈1,000 characters
+    form = ProposalForm(title="关于测试长建议的“百姓提案”", analysis=["1. 情况。"], suggestions=points, name="张三")
+    data = form_pdf(form)
+    assert len(pdf_pages(data)) >= 2
+    text = re.sub(r"—\d+—", "", pdf_text(data))  # page numbers fall between the halves of a split cell
+    for point in points:
+        assert point.replace(" ", "") in text
+
+
+def test_long_tables_repeat_the_header_on_each_page() -> None:
+    pdf = OfficialPdf()
+    pdf.add_page()
+    rows = [["名称", "件数"]] + [[f"第{n}项", str(n)] for n in range(1, 80)]
+    pdf.add_table(rows, (100, 40))
+    data = pdf.to_bytes()
+    pages = pdf_pages(data)
+    assert len(pages) >= 3
+    assert all(pdf_text(part).startswith("名称件数") for part in split_pages(data)[1:])
+    assert "第79项79" in pdf_text(data)
