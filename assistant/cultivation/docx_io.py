@@ -1,4 +1,8 @@
-"""Export a draft in the official table layout of 附件1 (.docx) or Markdown; import a .docx back."""
+"""Export a draft in the official table layout of 附件1 (.docx, .pdf) or Markdown; import a .docx back.
+
+The layout itself lives in ``assistant.documents.proposal_form``; this module maps drafts to it and reads
+files back (old US-Letter exports and new GB/T 9704 ones carry the same labels).
+"""
 
 from __future__ import annotations
 
@@ -7,64 +11,35 @@ import re
 import zipfile
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
 from assistant.cultivation.models import DraftProposal, Proposer
 from assistant.cultivation.segment import strip_numbering
 from assistant.cultivation.validator import numbered
+from assistant.documents.layout import GBT9704_FONTS, FontSet
+from assistant.documents.models import ProposalForm
+from assistant.documents.proposal_form import FORM_TITLE, LABELS, form_docx, form_pdf
 from assistant.errors import InputError
 
-FORM_TITLE = "“百姓提案”"
-LABELS = {
-    "name": "提出者：",
-    "occupation": "职业：",
-    "phone": "联系电话：",
-    "address": "联系地址：",
-    "title": "标题",
-    "analysis": "情况分析（500字以内）",
-    "suggestions": "具体建议（1000字以内）",
-    "remarks": "备注：如由市政协委员或参加单位代为提交的，请填写相关信息",
-}
+__all__ = ["FORM_TITLE", "LABELS", "export_docx", "export_markdown", "export_pdf", "import_docx", "proposal_form"]
+
 MAX_DOCX_BYTES = 10 * 1024 * 1024
 
 
-def _set_cell(cell, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
-    cell.text = lines[0] if lines else ""
-    for line in lines[1:]:
-        cell.add_paragraph(line)
-
-
-def export_docx(draft: DraftProposal) -> bytes:
-    """The draft as a Word file in the 附件1 table layout."""
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.size = Pt(12)
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(FORM_TITLE)
-    run.bold = True
-    run.font.size = Pt(18)
-    table = doc.add_table(rows=6, cols=4)
-    table.style = "Table Grid"
+def proposal_form(draft: DraftProposal) -> ProposalForm:
+    """The fields of 附件1 filled from a draft (points numbered 1. 2. …)."""
     p = draft.proposer
-    for row, (k1, v1, k2, v2) in enumerate((("name", p.name, "occupation", p.occupation),
-                                             ("phone", p.phone, "address", p.address))):
-        cells = table.rows[row].cells
-        cells[0].text, cells[1].text, cells[2].text, cells[3].text = LABELS[k1], v1, LABELS[k2], v2
-    for row, key, lines in (
-        (2, "title", [draft.title]),
-        (3, "analysis", numbered(draft.analysis)),
-        (4, "suggestions", numbered(draft.suggestions)),
-        (5, "remarks", [draft.remarks] if draft.remarks else [""]),
-    ):
-        cells = table.rows[row].cells
-        cells[0].text = LABELS[key]
-        merged = cells[1].merge(cells[3])
-        _set_cell(merged, lines)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return ProposalForm(title=draft.title, analysis=numbered(draft.analysis), suggestions=numbered(draft.suggestions),
+                        name=p.name, occupation=p.occupation, phone=p.phone, address=p.address, remarks=draft.remarks)
+
+
+def export_docx(draft: DraftProposal, fonts: FontSet = GBT9704_FONTS) -> bytes:
+    """The draft as a Word file in the 附件1 table layout on a GB/T 9704 page (A4, 仿宋_GB2312 三号)."""
+    return form_docx(proposal_form(draft), fonts)
+
+
+def export_pdf(draft: DraftProposal) -> bytes:
+    """The draft as a PDF in the same layout, with embedded Chinese fonts."""
+    return form_pdf(proposal_form(draft))
 
 
 def export_markdown(draft: DraftProposal) -> str:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+import io
+import re
 
-from assistant.cultivation.docx_io import export_docx, export_markdown, import_docx
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from assistant.cultivation.docx_io import LABELS, export_docx, export_markdown, export_pdf, import_docx
 from assistant.cultivation.engine import OfflineDrafter
 from assistant.cultivation.models import Attribution, Proposer
 from assistant.cultivation.polish import Polisher
 from assistant.cultivation.rubric import QualityRubric
+from assistant.cultivation.validator import numbered
 from assistant.errors import InputError
 from evals.drafting_suite import PERTURBATIONS, perturb
 
@@ -33,6 +39,57 @@ def test_docx_round_trip_gives_the_same_fields(drafts) -> None:
         back = import_docx(export_docx(draft))
         assert back.model_dump(include=FIELDS) == draft.model_dump(include=FIELDS)
         assert "张三" in back.remarks and "某委员" in back.remarks  # 群众署名 travels with the file
+
+
+def _legacy_export(draft) -> bytes:  # type: ignore[no-untyped-def]
+    """The export as it was before the GB/T 9704 layout: python-docx defaults (US Letter), same table."""
+    doc = Document()
+    doc.add_paragraph("“百姓提案”")
+    table = doc.add_table(rows=6, cols=4)
+    p = draft.proposer
+    for row, values in enumerate(((LABELS["name"], p.name, LABELS["occupation"], p.occupation),
+                                  (LABELS["phone"], p.phone, LABELS["address"], p.address))):
+        for cell, value in zip(table.rows[row].cells, values, strict=True):
+            cell.text = value
+    for row, key, lines in ((2, "title", [draft.title]), (3, "analysis", numbered(draft.analysis)),
+                            (4, "suggestions", numbered(draft.suggestions)), (5, "remarks", [draft.remarks])):
+        cells = table.rows[row].cells
+        cells[0].text = LABELS[key]
+        merged = cells[1].merge(cells[3])
+        merged.text = lines[0]
+        for line in lines[1:]:
+            merged.add_paragraph(line)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_legacy_exports_still_import(drafts) -> None:
+    for draft in drafts:
+        old = _legacy_export(draft)
+        assert Document(io.BytesIO(old)).sections[0].page_width.mm == pytest.approx(215.9, abs=0.1)
+        assert import_docx(old).model_dump(include=FIELDS) == draft.model_dump(include=FIELDS)
+
+
+def test_docx_export_is_an_a4_official_page_with_chinese_fonts(drafts) -> None:
+    doc = Document(io.BytesIO(export_docx(drafts[0])))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
+    fonts = doc.styles["Normal"].element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    title_run = doc.paragraphs[0].runs[0]
+    assert title_run.text == "“百姓提案”"
+    assert title_run._r.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+    assert title_run.font.size.pt == 22
+
+
+def test_pdf_export_carries_the_form(drafts) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(export_pdf(drafts[0])))
+    text = re.sub(r"[\s\x00]+", "", "".join(page.extract_text() for page in reader.pages))
+    assert drafts[0].title in text and "情况分析（500字以内）" in text and "张三" in text
 
 
 @pytest.mark.parametrize("data", [b"", b"not a zip file", b"PK\x03\x04broken"])
