@@ -14,6 +14,7 @@ from assistant.cultivation.models import DraftProposal, Proposer
 from assistant.cultivation.segment import strip_numbering
 from assistant.cultivation.validator import numbered
 from assistant.errors import InputError
+from assistant.security.archives import check_docx
 
 FORM_TITLE = "“百姓提案”"
 LABELS = {
@@ -97,6 +98,7 @@ def import_docx(data: bytes) -> DraftProposal:
         raise InputError("上传的 Word 文件是空的。", "empty docx")
     if len(data) > MAX_DOCX_BYTES:
         raise InputError("Word 文件太大（超过 10 MB），请只保留提案正文后再上传。", f"{len(data)} bytes")
+    check_docx(data)  # zip-bomb guard: bounded parts, total size and ratios before python-docx parses
     try:
         doc = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

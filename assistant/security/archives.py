@@ -7,7 +7,8 @@ directory alone (no decompression): the entry count, the total uncompressed size
 compression ratio are bounded. Python's ``zipfile`` (used by python-docx and openpyxl) never yields more
 than an entry's declared size (a lying header ends in a CRC error), so the declared sizes are binding.
 For .xlsx, each sheet's ``<dimension>`` is checked and its rows are counted by streaming the XML with a
-hard stop, still before openpyxl opens the file.
+hard stop, still before openpyxl opens the file. For .docx, every part is streamed once (CRC, XML
+well-formedness, no DOCTYPE) so a damaged file becomes a Chinese message, not a parser traceback.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
+from xml.parsers import expat
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,6 +37,11 @@ _DIMENSION = re.compile(
     rb"(?::\$?([A-Za-z]{1,3})?\$?(\d+)?)?[\"']"
 )
 _SHEET_HEAD_BYTES = 64 * 1024
+_PART_ERRORS = (
+    zipfile.BadZipFile, zlib.error, expat.ExpatError, OSError, EOFError, ValueError, NotImplementedError,
+    RuntimeError, UnicodeError,
+)
+"""What reading one damaged part can raise: bad CRC, bad deflate data, bad XML, encrypted or unknown method."""
 _TAG_OVERLAP = 512
 
 
@@ -95,9 +103,9 @@ def _open_zip(source: Path | bytes, what: str) -> zipfile.ZipFile:
     handle: Path | IO[bytes] = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     try:
         return zipfile.ZipFile(handle)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except Exception as exc:  # any failure to read an untrusted central directory means "not readable"
         raise InputError(
-            f"{what}已损坏或不是 Office 2007 及以上版本保存的文件（.docx / .xlsx），请检查后重新上传。",
+            f"无法读取该{what}：文件已损坏，或不是 Office 2007 及以上版本保存的 .docx / .xlsx 文件。",
             f"not a zip: {type(exc).__name__}: {exc}",
         ) from exc
 
@@ -136,8 +144,47 @@ def inspect_zip(
 
 
 def check_docx(source: Path | bytes, limits: ArchiveLimits = DEFAULT_LIMITS, what: str = "Word 文件") -> None:
-    """Refuse a .docx that is not a zip, or whose parts are too many, too big or too compressed."""
-    inspect_zip(source, limits, what)
+    """Refuse a .docx that is not a zip, or whose parts are too many, too big or too compressed; then
+    stream every part once (constant memory, bounded by ``max_uncompressed_bytes``): each must decompress
+    with a good CRC and each XML part must be well-formed XML without a DOCTYPE, so python-docx only ever
+    sees intact, entity-free XML."""
+    with _open_zip(source, what) as archive:
+        for info in _check_directory(archive, limits, what):
+            if info.is_dir():
+                continue
+            is_xml = info.filename.lower().endswith((".xml", ".rels"))
+            try:
+                with archive.open(info) as stream:
+                    _stream_part(stream, is_xml)
+            except UnsafeFileError:
+                raise
+            except _PART_ERRORS as exc:
+                raise InputError(
+                    f"无法读取该{what}：文件已损坏，请用 Word 重新保存后再上传。",
+                    f"{info.filename}: {type(exc).__name__}: {exc}",
+                ) from exc
+
+
+class _DoctypeRefused(ValueError):
+    """An XML part declares a DOCTYPE (entities): never needed in Office files, refused."""
+
+
+def _refuse_doctype(*_args: object) -> None:
+    raise _DoctypeRefused("DOCTYPE declaration in an Office XML part")
+
+
+def _stream_part(stream: IO[bytes], is_xml: bool) -> None:
+    parser = None
+    if is_xml:
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartDoctypeDeclHandler = _refuse_doctype
+        parser.EntityDeclHandler = _refuse_doctype
+    while True:
+        chunk = stream.read(SCAN_CHUNK)
+        if parser is not None:
+            parser.Parse(chunk, not chunk)
+        if not chunk:
+            break
 
 
 def _column_number(letters: bytes) -> int:
@@ -216,9 +263,11 @@ def check_xlsx(source: Path | bytes, limits: ArchiveLimits = DEFAULT_LIMITS, wha
                     head = stream.read(_SHEET_HEAD_BYTES)
                     _check_dimension(head, limits, what, info.filename)
                     largest = max(largest, _scan_rows(_Prefixed(head, stream), limits, what, info.filename))
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            except UnsafeFileError:
+                raise
+            except _PART_ERRORS as exc:
                 raise InputError(
-                    f"{what}已损坏，无法读取，请检查后重新上传。", f"{info.filename}: {type(exc).__name__}: {exc}"
+                    f"无法读取该{what}：文件已损坏，请检查后重新上传。", f"{info.filename}: {type(exc).__name__}: {exc}"
                 ) from exc
     return largest
 

@@ -39,8 +39,17 @@ def harden_process() -> int:
 
 
 def make_private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents, 0700) if needed and make it 0700; returns ``path``."""
-    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    """Create ``path`` and its missing parents as 0700 folders, and make ``path`` itself 0700 (existing
+    parents are left as they are); returns ``path``."""
+    missing: list[Path] = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=PRIVATE_DIR_MODE)
+        os.chmod(folder, PRIVATE_DIR_MODE)
     os.chmod(path, PRIVATE_DIR_MODE)
     return path
 
