@@ -161,24 +161,28 @@ def sweep_temp(data_dir: Path, max_age_minutes: float, *, now: float | None = No
         return 0
     cutoff = (time.time() if now is None else now) - max_age_minutes * 60
     deleted = 0
+    emptied: set[Path] = set()  # folders this sweep took something out of (their mtime is now fresh)
     for folder, dirs, files in os.walk(root, topdown=False):
+        here = Path(folder)
         for name in files:
-            path = Path(folder) / name
+            path = here / name
             try:
                 if os.lstat(path).st_mtime < cutoff:
                     path.unlink()
                     deleted += 1
+                    emptied.add(here)
             except FileNotFoundError:
                 continue
             except OSError:
                 log.warning("could not sweep a temp file", exc_info=True)
         for name in dirs:
-            path = Path(folder) / name
-            if path.parent == root and name in KEEP_DIRS:
+            path = here / name
+            if here == root and name in KEEP_DIRS:
                 continue
             with contextlib.suppress(OSError):  # rmdir refuses a folder that is not empty
-                if os.lstat(path).st_mtime < cutoff:
+                if path in emptied or os.lstat(path).st_mtime < cutoff:
                     path.rmdir()
+                    emptied.add(here)
     return deleted
 
 
