@@ -19,7 +19,6 @@ import zipfile
 import zlib
 from pathlib import Path
 from typing import IO
-from xml.parsers import expat
 
 from pydantic import BaseModel, ConfigDict
 
@@ -38,10 +37,11 @@ _DIMENSION = re.compile(
 )
 _SHEET_HEAD_BYTES = 64 * 1024
 _PART_ERRORS = (
-    zipfile.BadZipFile, zlib.error, expat.ExpatError, OSError, EOFError, ValueError, NotImplementedError,
-    RuntimeError, UnicodeError,
+    zipfile.BadZipFile, zlib.error, SyntaxError, OSError, EOFError, ValueError, NotImplementedError,
+    RuntimeError, UnicodeError, LookupError,
 )
-"""What reading one damaged part can raise: bad CRC, bad deflate data, bad XML, encrypted or unknown method."""
+"""What reading one damaged part can raise: bad CRC, bad deflate data, bad XML (lxml's XMLSyntaxError is a
+SyntaxError), an unknown encoding, an encrypted part or an unknown compression method."""
 _TAG_OVERLAP = 512
 
 
@@ -169,22 +169,27 @@ class _DoctypeRefused(ValueError):
     """An XML part declares a DOCTYPE (entities): never needed in Office files, refused."""
 
 
-def _refuse_doctype(*_args: object) -> None:
-    raise _DoctypeRefused("DOCTYPE declaration in an Office XML part")
-
-
 def _stream_part(stream: IO[bytes], is_xml: bool) -> None:
-    parser = None
-    if is_xml:
-        parser = expat.ParserCreate(namespace_separator=" ")
-        parser.StartDoctypeDeclHandler = _refuse_doctype
-        parser.EntityDeclHandler = _refuse_doctype
-    while True:
-        chunk = stream.read(SCAN_CHUNK)
-        if parser is not None:
-            parser.Parse(chunk, not chunk)
-        if not chunk:
-            break
+    """Read a part to its end (zipfile checks the CRC there); parse XML with lxml, python-docx's own parser
+    (so the same documents are refused), streaming and dropping elements as they close."""
+    if not is_xml:
+        while stream.read(SCAN_CHUNK):
+            pass
+        return
+    from lxml import etree
+
+    events = etree.iterparse(
+        stream, events=("end",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    root = None
+    for _, element in events:
+        root = element
+        element.clear(keep_tail=False)
+        parent = element.getparent()
+        while parent is not None and element.getprevious() is not None:
+            del parent[0]
+    if root is not None and root.getroottree().docinfo.doctype:
+        raise _DoctypeRefused("DOCTYPE declaration in an Office XML part")
 
 
 def _column_number(letters: bytes) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from assistant.accounts import AccountService, UserSession
 from assistant.settings import SecuritySettings
@@ -73,3 +75,9 @@ def staff(accounts: AccountService) -> UserSession:
 def has_chinese(text: str) -> bool:
     """Whether a message is written for a Chinese reader."""
     return bool(CJK.search(text))
+
+
+# Property-based tests: derandomised under CI (a run is reproducible), random on a developer's machine.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
