@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from assistant.errors import InputError, PermissionDenied
 from assistant.settings import SecuritySettings
 from assistant.storage.enums import Role
-from assistant.storage.passwords import verify_or_dummy
+from assistant.storage.passwords import dummy_hash, verify_or_dummy
 from assistant.storage.repositories.users import UserRepository
 from assistant.storage.types import utcnow
 
@@ -83,6 +83,7 @@ class AccountService:
         self.limits = limits
         self.clock = clock
         self.throttle = LoginThrottler(database, self.security, clock=clock)
+        dummy_hash()  # made now (once per process), so the first unknown username costs no extra hash
 
     def login(self, username: str, password: str, address: str | None = None) -> UserSession:
         """The session of a valid username/password pair; InputError with a Chinese message otherwise.

@@ -28,9 +28,18 @@ from assistant.settings import SecuritySettings
 
 MIB = 1024 * 1024
 SCAN_CHUNK = MIB
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
-_CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?\d+")
-_ROW_NUMBER = re.compile(rb"\br\s*=\s*[\"'](\d{1,12})[\"']")
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)"
+_ANY_PREFIXED = re.compile(rb":(?:row|c)[\s/>]")
+_PATTERNS = {
+    prefixed: (
+        re.compile(rb"<" + opt + rb"row[\s/>]"),
+        re.compile(rb"<" + opt + rb"row\s[^>]*?\br\s*=\s*[\"'](\d{1,12})"),
+        re.compile(rb"<" + opt + rb"c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,3})"),
+    )
+    for prefixed, opt in ((False, b""), (True, _PREFIX + b"?"))
+}
+"""Row tags, row numbers and cell columns: fast literal patterns, or (for a chunk that has any ``x:row`` /
+``x:c`` tag) patterns that also accept a namespace prefix."""
 _DIMENSION = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?ref\s*=\s*[\"']\$?([A-Za-z]{1,3})?\$?(\d+)?"
     rb"(?::\$?([A-Za-z]{1,3})?\$?(\d+)?)?[\"']"
@@ -219,24 +228,30 @@ def _check_dimension(head: bytes, limits: ArchiveLimits, what: str, name: str) -
 
 
 def _scan_rows(stream: IO[bytes], limits: ArchiveLimits, what: str, name: str) -> int:
-    """Count ``<row>`` elements (and the largest row number / column letter) with a hard stop."""
+    """Count ``<row>`` elements (and find the largest row number and column) with a hard stop.
+
+    Each chunk is cut before its last ``<``: every tag before that point is complete (well-formed XML
+    has no raw ``<`` inside a tag), and the unfinished tail is carried into the next chunk.
+    """
     rows = max_row = max_col = 0
-    tail = b""
+    carry = b""
     while True:
         chunk = stream.read(SCAN_CHUNK)
-        if not chunk:
-            break
-        buffer = tail + chunk
-        for match in _ROW_TAG.finditer(buffer):
-            if match.end() <= len(tail):
-                continue  # seen with the previous chunk
-            rows += 1
-            number = _ROW_NUMBER.search(match.group(1))
-            if number is not None:
-                max_row = max(max_row, int(number.group(1)))
-        for match in _CELL_REF.finditer(buffer):
-            if match.end() > len(tail):
-                max_col = max(max_col, _column_number(match.group(1)))
+        buffer = carry + chunk
+        if chunk:
+            cut = buffer.rfind(b"<")
+            if cut <= 0:
+                carry = buffer[-_TAG_OVERLAP:] if cut < 0 else buffer
+                continue
+            buffer, carry = buffer[:cut], buffer[cut:]
+        row_open, row_number, cell_column = _PATTERNS[_ANY_PREFIXED.search(buffer) is not None]
+        rows += len(row_open.findall(buffer))
+        numbers = row_number.findall(buffer)
+        if numbers:
+            max_row = max(max_row, max(map(int, numbers)))
+        columns = set(cell_column.findall(buffer))
+        if columns:
+            max_col = max(max_col, max(map(_column_number, columns)))
         if max(rows, max_row) > limits.max_rows:
             raise UnsafeFileError(
                 f"{what}的工作表行数过多（超过 {limits.max_rows} 行），请拆分后分批导入。",
@@ -247,8 +262,8 @@ def _scan_rows(stream: IO[bytes], limits: ArchiveLimits, what: str, name: str) -
                 f"{what}的工作表列数过多（超过 {limits.max_columns} 列），请删除多余的列后再导入。",
                 f"{name}: column {max_col} > {limits.max_columns}",
             )
-        tail = buffer[-_TAG_OVERLAP:]
-    return rows
+        if not chunk:
+            return rows
 
 
 def check_xlsx(source: Path | bytes, limits: ArchiveLimits = DEFAULT_LIMITS, what: str = "Excel 文件") -> int:
