@@ -153,6 +153,9 @@ class SecuritySettings(BaseModel):
         default=100, description="Largest total uncompressed size of an uploaded .docx/.xlsx (MiB)."
     )
     archive_max_ratio: int = Field(default=200, description="Largest compression ratio of one entry of an upload.")
+    docx_max_xml_mb: int = Field(
+        default=20, description="Largest total XML in an uploaded .docx (MiB); python-docx needs about 8x in memory."
+    )
     archive_max_entries: int = Field(default=2000, description="Most entries (parts) in an uploaded .docx/.xlsx.")
     xlsx_max_rows: int = Field(default=200_000, description="Most rows in one sheet of an uploaded .xlsx.")
 

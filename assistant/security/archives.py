@@ -64,6 +64,8 @@ class ArchiveLimits(BaseModel):
     ratio_min_bytes: int = MIB
     """Entries smaller than this (uncompressed) are never refused for their ratio (tiny XML compresses well)."""
     max_entries: int = 2000
+    max_docx_xml_bytes: int = 20 * MIB
+    """.docx only: total uncompressed XML. python-docx holds it all as an lxml tree (about 8x in memory)."""
     max_rows: int = 200_000
     max_columns: int = 1000
 
@@ -74,6 +76,7 @@ class ArchiveLimits(BaseModel):
             max_uncompressed_bytes=settings.archive_max_uncompressed_mb * MIB,
             max_ratio=float(settings.archive_max_ratio),
             max_entries=settings.archive_max_entries,
+            max_docx_xml_bytes=settings.docx_max_xml_mb * MIB,
             max_rows=settings.xlsx_max_rows,
         )
 
@@ -158,10 +161,18 @@ def check_docx(source: Path | bytes, limits: ArchiveLimits = DEFAULT_LIMITS, wha
     with a good CRC and each XML part must be well-formed XML without a DOCTYPE, so python-docx only ever
     sees intact, entity-free XML."""
     with _open_zip(source, what) as archive:
-        for info in _check_directory(archive, limits, what):
+        entries = _check_directory(archive, limits, what)
+        xml_bytes = sum(i.file_size for i in entries if _is_xml(i.filename))
+        if xml_bytes > limits.max_docx_xml_bytes:
+            raise UnsafeFileError(
+                f"{what}的正文内容过大（超过 {_mb(limits.max_docx_xml_bytes)}），已拒绝处理。"
+                "请只保留提案正文后再上传。",
+                f"docx XML {xml_bytes} > {limits.max_docx_xml_bytes} bytes",
+            )
+        for info in entries:
             if info.is_dir():
                 continue
-            is_xml = info.filename.lower().endswith((".xml", ".rels"))
+            is_xml = _is_xml(info.filename)
             try:
                 with archive.open(info) as stream:
                     _stream_part(stream, is_xml)
@@ -172,6 +183,10 @@ def check_docx(source: Path | bytes, limits: ArchiveLimits = DEFAULT_LIMITS, wha
                     f"无法读取该{what}：文件已损坏，请用 Word 重新保存后再上传。",
                     f"{info.filename}: {type(exc).__name__}: {exc}",
                 ) from exc
+
+
+def _is_xml(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels"))
 
 
 class _DoctypeRefused(ValueError):
