@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.accounts import UserSession
+from assistant.errors import PermissionDenied
 from assistant.security.net import address_key
 from assistant.settings import SecuritySettings
 from assistant.storage.enums import Role
@@ -65,7 +66,7 @@ class SessionManager:
         return timedelta(hours=self.settings.session_absolute_hours)
 
     def issue(self, user: UserSession | int, address: str | None = None) -> str:
-        """A new session for an (active) user; returns the token, which is never stored."""
+        """A new session for an active user (PermissionDenied otherwise); returns the token, never stored."""
         user_id = user if isinstance(user, int) else user.user_id
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = self.clock()
@@ -73,7 +74,7 @@ class SessionManager:
         with self.database.session() as session:
             account = session.get(User, user_id)
             if account is None or not account.is_active:
-                raise ValueError(f"cannot issue a session for inactive or missing user {user_id}")
+                raise PermissionDenied("该账号不存在或已停用，无法登录。", f"no session for user {user_id}")
             AuthSessionRepository(session).create(
                 token_digest=token_digest(token),
                 user_id=user_id,

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from assistant.accounts import AccountService, UserSession
+from assistant.errors import PermissionDenied
 from assistant.security.sessions import SessionManager, token_digest
 from assistant.settings import SecuritySettings
 from assistant.storage.db import Database
@@ -96,7 +97,7 @@ def test_disabling_an_account_ends_its_sessions_for_good(
     token = sessions.issue(staff)
     accounts.set_active("gongzuo", False)
     assert sessions.resolve(token) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(PermissionDenied):
         sessions.issue(staff)
     accounts.set_active("gongzuo", True)
     assert sessions.resolve(token) is None  # re-enabling does not revive old sessions
