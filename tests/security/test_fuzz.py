@@ -17,7 +17,7 @@ from assistant.cultivation.models import DraftProposal
 from assistant.errors import InputError
 from assistant.ingest.readers import RawRow, read_rows
 from assistant.textinput import clean_text, decode_bytes
-from tests.security.bombs import sample_docx, sample_xlsx, zip_with
+from tests.security.bombs import replace_entry, sample_docx, sample_xlsx, zip_with
 from tests.security.conftest import has_chinese
 
 ANY_CHAR = st.characters(exclude_categories=())  # surrogates and control characters too
@@ -182,3 +182,12 @@ XML_EDITS = st.lists(
 def test_import_docx_on_mutated_document_xml(edits: list[tuple[int, int, bytes]]) -> None:
     """Intact zips whose document.xml is damaged (tags cut, doubled, inserted): python-docx's own errors."""
     _import(_mutated_parts(sample_docx(), {"word/document.xml": edits}))
+
+
+@pytest.mark.xfail(strict=True, raises=AttributeError,
+                   reason="known gap in cultivation/docx_io.import_docx (see docs/security.md); remove when fixed")
+def test_import_docx_without_a_body_is_a_chinese_error() -> None:
+    """The case the fuzzer found: a valid zip whose document.xml has no <w:body>."""
+    no_body = (b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+               b"<w:p/></w:document>")
+    _import(replace_entry(sample_docx(), "word/document.xml", no_body))
