@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import InputError, PermissionDenied
+from assistant.settings import SecuritySettings
 from assistant.storage.enums import Role
+from assistant.storage.passwords import dummy_hash, verify_or_dummy
 from assistant.storage.repositories.users import UserRepository
+from assistant.storage.types import utcnow
+
+if TYPE_CHECKING:
+    from assistant.security.limits import RateLimits
 
 ROLE_NAMES_ZH: dict[str, str] = {
     Role.CITIZEN: "市民",
@@ -22,6 +30,8 @@ ROLE_NAMES_ZH: dict[str, str] = {
 }
 BOOTSTRAP_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.MEMBER, Role.STAFF, Role.EVALUATOR)
 ACCOUNTS_FILE = "initial-accounts.txt"
+MAX_PASSWORD_CHARS = 1024
+BAD_CREDENTIALS_ZH = "用户名或密码不正确，或账号已停用。"
 
 
 class UserSession(BaseModel):
@@ -56,22 +66,65 @@ def require_role(session: UserSession | None, *roles: Role | str) -> UserSession
 
 
 class AccountService:
-    """Log in and manage accounts over the users table."""
+    """Log in and manage accounts over the users table.
 
-    def __init__(self, database: object) -> None:
+    Logins are throttled (``LoginThrottler``: a username or an address is locked after too many wrong
+    passwords; every failure is audited) and, when ``limits`` is given, rate-limited per address.
+    """
+
+    def __init__(
+        self,
+        database: object,
+        security: SecuritySettings | None = None,
+        *,
+        limits: RateLimits | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        from assistant.security.throttle import LoginThrottler
+
         self.database = database
+        self.security = security or SecuritySettings()
+        self.limits = limits
+        self.clock = clock
+        self.throttle = LoginThrottler(database, self.security, clock=clock)
+        dummy_hash()  # made now (once per process), so the first unknown username costs no extra hash
 
-    def login(self, username: str, password: str) -> UserSession:
-        """The session of a valid username/password pair; InputError with a Chinese message otherwise."""
+    def login(self, username: str, password: str, address: str | None = None) -> UserSession:
+        """The session of a valid username/password pair; InputError with a Chinese message otherwise.
+
+        ``address``: the client's IP address (per-address rate limit and lockout). A locked username or
+        address raises ``LoginLocked``. An unknown username gets the same message after the same scrypt
+        work as a wrong password, and is counted and locked like a real one.
+        """
         if not (username or "").strip() or not password:
             raise InputError("请输入用户名和密码。", "empty credentials")
+        if self.limits is not None:
+            self.limits.check("login", address)
+        name = username.strip()
+        self.throttle.check(name, address)
+        found: UserSession | None = None
         with self.database.session() as session:  # type: ignore[attr-defined]
-            user = UserRepository(session).authenticate(username, password)
+            user = UserRepository(session).get_by_username(name)
+            too_long = len(password) > MAX_PASSWORD_CHARS
+            matches = verify_or_dummy("" if too_long else password, None if user is None else user.password_hash)
+            user_id = None if user is None else user.id
             if user is None:
-                raise InputError("用户名或密码不正确，或账号已停用。", "bad credentials")
-            return UserSession(
-                user_id=user.id, username=user.username, display_name=user.display_name, role=Role(user.role)
-            )
+                reason = "unknown user"
+            elif too_long or not matches:
+                reason = "wrong password"
+            elif not user.is_active:
+                reason = "inactive account"
+            else:
+                found = UserSession(
+                    user_id=user.id, username=user.username, display_name=user.display_name, role=Role(user.role)
+                )
+        if found is None:
+            locked = self.throttle.failed(name, address, user_id, reason)
+            if locked is not None:
+                raise locked
+            raise InputError(BAD_CREDENTIALS_ZH, "bad credentials")
+        self.throttle.succeeded(name, address, found.user_id)
+        return found
 
     def create(self, username: str, display_name: str, role: Role | str, password: str) -> UserSession:
         """A new account (ConflictError when the username is taken)."""
@@ -85,15 +138,38 @@ class AccountService:
             )
 
     def set_password(self, username: str, password: str) -> None:
-        """Change a password."""
+        """Change a password; every login session of the account ends (audited)."""
         if len(password) < 8:
             raise InputError("密码至少需要 8 个字符。", "short password")
+        if len(password) > MAX_PASSWORD_CHARS:
+            raise InputError(f"密码不能超过 {MAX_PASSWORD_CHARS} 个字符。", "long password")
+        from assistant.security.sessions import revoke_all_in
+
         with self.database.session() as session:  # type: ignore[attr-defined]
             repo = UserRepository(session)
             user = repo.get_by_username(username)
             if user is None:
                 raise InputError(f"没有用户名为「{username}」的账号。", "unknown user")
             repo.set_password(user.id, password)
+            revoke_all_in(session, user.id, "password_changed", self.clock())
+        self.throttle.unlock(username=username)
+
+    def set_active(self, username: str, active: bool) -> None:
+        """Enable or disable an account; disabling ends every login session of it (audited)."""
+        from assistant.security.sessions import revoke_all_in
+
+        with self.database.session() as session:  # type: ignore[attr-defined]
+            repo = UserRepository(session)
+            user = repo.get_by_username(username)
+            if user is None:
+                raise InputError(f"没有用户名为「{username}」的账号。", "unknown user")
+            repo.set_active(user.id, active)
+            if not active:
+                revoke_all_in(session, user.id, "account_disabled", self.clock())
+
+    def unlock(self, username: str) -> None:
+        """Lift a username's login lockout (an admin, after checking with the person)."""
+        self.throttle.unlock(username=username)
 
     def list_accounts(self) -> list[UserSession]:
         """Every account."""

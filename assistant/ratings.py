@@ -21,6 +21,8 @@ from assistant.cultivation.models import DraftProposal
 from assistant.cultivation.rubric import DIMENSIONS, DimensionScore, QualityReport, QualityRubric
 from assistant.cultivation.segment import strip_numbering
 from assistant.errors import InputError
+from assistant.security.files import private_file
+from assistant.security.spreadsheet import safe_row
 from assistant.storage.enums import Role
 from assistant.tasks import ModelPrompt, TaskRequest, TaskRunner, TaskSpec
 
@@ -480,7 +482,10 @@ def _columns(report: RatingReport) -> list[tuple[str, int, Callable[[RatedPropos
 
 
 def write_workbook(report: RatingReport, out: Path) -> Path:
-    """The ranking (every dimension's score and reason), the agreement and a note, as an .xlsx file."""
+    """The ranking (every dimension's score and reason), the agreement and a note, as an .xlsx file (0600).
+
+    Every cell goes through ``safe_cell``: a title such as ``=HYPERLINK(…)`` is written as text, never a formula.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -489,9 +494,9 @@ def write_workbook(report: RatingReport, out: Path) -> Path:
     sheet = book.active
     sheet.title = "排名"
     columns = _columns(report)
-    sheet.append([c[0] for c in columns])
+    sheet.append(safe_row(c[0] for c in columns))
     for item in report.items:
-        sheet.append([c[2](item) for c in columns])
+        sheet.append(safe_row(c[2](item) for c in columns))
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     shortlisted = PatternFill("solid", fgColor="FFF2CC")
     for n, (_, width, _) in enumerate(columns, start=1):
@@ -515,7 +520,7 @@ def write_workbook(report: RatingReport, out: Path) -> Path:
         agree.append([])
         agree.append(["维度", "完全一致", "相差不超过 1 分"])
         for d in a.dimensions:
-            agree.append([d.name, round(d.exact, 3), round(d.within_one, 3)])
+            agree.append(safe_row([d.name, round(d.exact, 3), round(d.within_one, 3)]))
         agree.column_dimensions["A"].width = 24
         agree.column_dimensions["B"].width = 12
         agree.column_dimensions["C"].width = 16
@@ -532,9 +537,8 @@ def write_workbook(report: RatingReport, out: Path) -> Path:
         ["入围名额", report.shortlist],
         ["提示", "评分只是初筛参考，入围名单须经评审人员审定"],
     ):
-        note.append(line)
+        note.append(safe_row(line))
     note.column_dimensions["A"].width = 14
     note.column_dimensions["B"].width = 80
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
+    book.save(private_file(out))
     return out

@@ -124,6 +124,49 @@ class UISettings(BaseModel):
     max_text_chars: int = Field(default=20000, description="Longest accepted idea/draft text.")
 
 
+class LimitsSettings(BaseModel):
+    """Per-address rate limits (sliding one-minute window, in-process); 0 or less switches a limit off.
+
+    A load test from one address raises them, e.g. ``BAIXING_LIMITS__SUBMISSIONS_PER_MINUTE=100000``.
+    """
+
+    submissions_per_minute: int = Field(default=10, description="Idea/draft submissions per address per minute.")
+    lookups_per_minute: int = Field(default=30, description="Receipt/status look-ups per address per minute.")
+    uploads_per_minute: int = Field(default=10, description="File uploads per address per minute.")
+    logins_per_minute: int = Field(default=20, description="Login attempts (right or wrong) per address per minute.")
+    max_tracked_addresses: int = Field(
+        default=100_000, description="Addresses remembered per limit; the least recently seen are forgotten beyond."
+    )
+
+
+class SecuritySettings(BaseModel):
+    """Server-side sessions, login lockout, private temp files and the bounds of uploaded archives."""
+
+    session_idle_minutes: int = Field(default=30, description="A session ends after this long without a request.")
+    session_absolute_hours: int = Field(default=12, description="A session ends this long after login, in any case.")
+    session_touch_seconds: int = Field(
+        default=60, description="Last-seen time is written at most this often per session (fewer writes)."
+    )
+    lockout_threshold: int = Field(default=10, description="Wrong passwords for one username that lock it.")
+    lockout_minutes: int = Field(default=15, description="How long a locked username (or address) stays locked.")
+    failure_window_minutes: int = Field(
+        default=15, description="Wrong passwords older than this (without a new one) no longer count."
+    )
+    address_lockout_threshold: int = Field(
+        default=50, description="Wrong passwords from one address (any usernames) that lock that address."
+    )
+    temp_max_age_minutes: int = Field(default=60, description="Files in <data_dir>/tmp older than this are swept.")
+    archive_max_uncompressed_mb: int = Field(
+        default=100, description="Largest total uncompressed size of an uploaded .docx/.xlsx (MiB)."
+    )
+    archive_max_ratio: int = Field(default=200, description="Largest compression ratio of one entry of an upload.")
+    docx_max_xml_mb: int = Field(
+        default=20, description="Largest total XML in an uploaded .docx (MiB); python-docx needs about 8x in memory."
+    )
+    archive_max_entries: int = Field(default=2000, description="Most entries (parts) in an uploaded .docx/.xlsx.")
+    xlsx_max_rows: int = Field(default=200_000, description="Most rows in one sheet of an uploaded .xlsx.")
+
+
 class Settings(BaseSettings):
     """The root of the settings tree."""
 
@@ -146,6 +189,8 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     ui: UISettings = Field(default_factory=UISettings)
     paths: PathSettings = Field(default_factory=PathSettings)
+    limits: LimitsSettings = Field(default_factory=LimitsSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
 
     # Derived paths -------------------------------------------------------------------------------
     @property

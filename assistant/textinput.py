@@ -11,6 +11,9 @@ _ENCODINGS = ("utf-8-sig", "gb18030")
 MIN_SUBSTANCE_CHARS = 6
 """Texts with fewer letters/digits/characters than this are refused as too short to judge."""
 _WORD_CHARS = re.compile(r"[^\W_]")
+RAW_LENGTH_FACTOR = 2
+RAW_LENGTH_SLACK = 1000
+"""A text longer than ``max_chars * 2 + 1000`` before cleaning is refused without cleaning it."""
 
 
 def decode_bytes(data: bytes, what: str = "文件") -> str:
@@ -31,6 +34,13 @@ def clean_text(text: str | None, max_chars: int, what: str = "内容") -> str:
     """Normalise a user's text and check it is usable: not empty, not binary, not too long."""
     if text is None:
         raise InputError(f"请填写{what}。", "None")
+    if not isinstance(text, str):
+        raise InputError(f"{what}格式不正确，请粘贴纯文本。", f"not a str: {type(text).__name__}")
+    if len(text) > max_chars * RAW_LENGTH_FACTOR + RAW_LENGTH_SLACK:  # refuse before copying a huge text
+        raise InputError(
+            f"{what}太长了（超过 {max_chars} 字），请精简到 {max_chars} 字以内，或分成几条分别提交。",
+            f"raw length {len(text)}",
+        )
     if "\x00" in text:
         raise InputError(f"{what}含有无法识别的二进制字符，请粘贴纯文本。", "NUL char")
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")

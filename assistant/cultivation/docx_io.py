@@ -19,6 +19,7 @@ from assistant.documents.layout import GBT9704_FONTS, FontSet
 from assistant.documents.models import ProposalForm
 from assistant.documents.proposal_form import FORM_TITLE, LABELS, form_docx, form_pdf
 from assistant.errors import InputError
+from assistant.security.archives import check_docx
 
 __all__ = ["FORM_TITLE", "LABELS", "export_docx", "export_markdown", "export_pdf", "import_docx", "proposal_form"]
 
@@ -72,6 +73,7 @@ def import_docx(data: bytes) -> DraftProposal:
         raise InputError("上传的 Word 文件是空的。", "empty docx")
     if len(data) > MAX_DOCX_BYTES:
         raise InputError("Word 文件太大（超过 10 MB），请只保留提案正文后再上传。", f"{len(data)} bytes")
+    check_docx(data)  # zip-bomb guard: bounded parts, total size and ratios before python-docx parses
     try:
         doc = Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
+from assistant.security.archives import DEFAULT_LIMITS, ArchiveLimits, check_upload, check_xlsx
+from assistant.security.errors import UnsafeFileError
 from assistant.textinput import decode_bytes
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -41,16 +43,26 @@ def detect_format(path: Path, declared: str | None = None) -> str:
     return fmt
 
 
-def read_rows(path: Path, fmt: str | None = None, sheet: str | None = None) -> Iterator[RawRow]:
-    """Yield the rows of an archive file; unreadable rows come back with ``error`` set."""
+def read_rows(
+    path: Path,
+    fmt: str | None = None,
+    sheet: str | None = None,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+) -> Iterator[RawRow]:
+    """Yield the rows of an archive file; unreadable rows come back with ``error`` set.
+
+    The size is checked (``max_bytes``) before anything is read, and an .xlsx is checked against
+    ``limits`` (zip bomb, declared and real row count) before openpyxl opens it. Web uploads pass the
+    upload limit (``settings.ui.max_upload_mb``); the CLI keeps the larger default.
+    """
     if not path.is_file():
         raise InputError(f"找不到文件：{path}", "missing file")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(f"文件太大（{size // 1_048_576} MB），请拆分后分批导入。", f"{size} bytes")
+    check_upload(path, max_bytes, what=f"文件 {path.name} ")
     kind = detect_format(path, fmt)
     if kind == "xlsx":
-        yield from _read_xlsx(path, sheet)
+        yield from _read_xlsx(path, sheet, limits)
         return
     text = decode_bytes(path.read_bytes(), what=f"文件 {path.name} ")
     yield from (_read_jsonl(text) if kind == "jsonl" else _read_csv(text))
@@ -64,6 +76,9 @@ def _read_jsonl(text: str) -> Iterator[RawRow]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield RawRow(number, {}, f"不是有效的 JSON（{exc.msg}，第 {exc.colno} 列）")
+            continue
+        except (ValueError, RecursionError) as exc:  # e.g. a 5,000-digit number, nesting thousands deep
+            yield RawRow(number, {}, f"不是可用的 JSON（{type(exc).__name__}）")
             continue
         if not isinstance(record, dict):
             yield RawRow(number, {}, "每行应是一个 JSON 对象（{…}）")
@@ -79,7 +94,7 @@ def _read_csv(text: str) -> Iterator[RawRow]:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     header: list[str] | None = None
-    for row in reader:
+    for row in _csv_rows(reader):
         line = reader.line_num
         if header is None:
             header = [h.strip() for h in row]
@@ -94,11 +109,26 @@ def _read_csv(text: str) -> Iterator[RawRow]:
         yield RawRow(line, {h: v for h, v in zip(header, row, strict=False) if h})
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Iterator[RawRow]:
+def _csv_rows(reader: Any) -> Iterator[list[str]]:
+    """The reader's rows; a row the csv module cannot parse (NUL, a field over its size limit) → InputError."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(
+                f"CSV 文件第 {reader.line_num} 行无法解析（{exc}），请检查该行后重新上传。", f"csv.Error: {exc}"
+            ) from exc
+        yield row
+
+
+def _read_xlsx(path: Path, sheet: str | None, limits: ArchiveLimits = DEFAULT_LIMITS) -> Iterator[RawRow]:
     from openpyxl import load_workbook
 
     if not zipfile.is_zipfile(path):
         raise InputError(f"文件 {path.name} 不是有效的 Excel（.xlsx）文件。", "not a zip container")
+    check_xlsx(path, limits, what=f"Excel 文件 {path.name} ")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
@@ -108,7 +138,12 @@ def _read_xlsx(path: Path, sheet: str | None) -> Iterator[RawRow]:
             raise InputError(f"Excel 中没有名为「{sheet}」的工作表。", f"sheets: {workbook.sheetnames}")
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         header: list[str] | None = None
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        for number, values in enumerate(_xlsx_rows(worksheet, path), start=1):
+            if number > limits.max_rows:  # hard stop, should the pre-check ever be fooled
+                raise UnsafeFileError(
+                    f"Excel 文件 {path.name} 的行数过多（超过 {limits.max_rows} 行），请拆分后分批导入。",
+                    f"more than {limits.max_rows} rows",
+                )
             cells = ["" if v is None else v for v in values]
             if header is None:
                 header = [str(h).strip() for h in cells]
@@ -118,3 +153,16 @@ def _read_xlsx(path: Path, sheet: str | None) -> Iterator[RawRow]:
             yield RawRow(number, {h: v for h, v in zip(header, cells, strict=False) if h})
     finally:
         workbook.close()
+
+
+def _xlsx_rows(worksheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows as values; a damaged sheet (bad XML, bad zip data) → InputError, not a traceback."""
+    rows = worksheet.iter_rows(values_only=True)
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # openpyxl/lxml/zipfile raise many types for a damaged sheet
+            raise InputError(f"Excel 文件 {path.name} 的工作表已损坏，无法继续读取。", repr(exc)[:300]) from exc
+        yield values

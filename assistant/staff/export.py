@@ -5,19 +5,19 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from assistant.security.files import private_file
+from assistant.security.spreadsheet import safe_cell
 from assistant.staff.models import TriageReport, TriageRow
 
 COLUMNS = (
     "序号", "行号", "受理编号", "标题", "内容", "是否受理", "类别", "去向", "领域", "主办单位", "协办单位", "重复组",
     "重复对象", "说明",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _safe(value: object) -> str:
-    """Cell text that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    """Cell text that a spreadsheet will not run as a formula (see ``assistant.security.spreadsheet``)."""
+    return str(safe_cell("" if value is None else str(value)))
 
 
 def _duplicates(row: TriageRow) -> str:
@@ -39,7 +39,7 @@ def result_rows(report: TriageReport) -> list[list[str]]:
 
 
 def write_xlsx(report: TriageReport, path: Path) -> Path:
-    """Write the result as an Excel workbook."""
+    """Write the result as an Excel workbook (owner-only, 0600)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -55,15 +55,13 @@ def write_xlsx(report: TriageReport, path: Path) -> Path:
     sheet.append(header)
     for values in result_rows(report):
         sheet.append([_safe(v) for v in values])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    workbook.save(private_file(path))
     return path
 
 
 def write_csv(report: TriageReport, path: Path) -> Path:
-    """Write the result as UTF-8 CSV with a byte-order mark (opens correctly in Excel)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    """Write the result as UTF-8 CSV with a byte-order mark (opens correctly in Excel); owner-only, 0600."""
+    with private_file(path).open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         writer.writerows([_safe(v) for v in values] for values in result_rows(report))

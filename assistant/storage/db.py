@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.security.files import make_private_dir, secure_sqlite_files
 from assistant.storage.errors import DatabaseUnavailableError, UnsupportedDatabaseError
 from assistant.storage.types import json_dumps
 
@@ -86,7 +87,8 @@ def _on_sqlite_begin(conn: Any) -> None:
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     """An engine for a SQLite or PostgreSQL URL.
 
-    SQLite: creates the file's folder, turns on WAL, foreign keys and a busy time-out.
+    SQLite: creates the file's folder (0700) and the file (0600, so WAL/SHM are 0600 too), turns on WAL,
+    foreign keys and a busy time-out.
     Statement parameters are never logged (``hide_parameters``): they may hold personal data.
     """
     parsed = parse_url(url)
@@ -95,9 +97,14 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
         path = _sqlite_file(parsed)
         if path is not None:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                if not path.parent.exists():
+                    make_private_dir(path.parent)
             except OSError as exc:
                 raise DatabaseUnavailableError(cause=f"cannot create folder {path.parent}: {exc}") from exc
+            try:
+                secure_sqlite_files(path)  # 0600; SQLite gives -wal/-shm the main file's mode
+            except OSError:
+                log.warning("could not make %s owner-only", path, exc_info=True)
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)

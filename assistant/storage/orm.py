@@ -24,8 +24,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import NO_VALUE
 
 from assistant.storage.enums import DraftStatus, IdeaSource, IdeaStatus, Role
 from assistant.storage.types import EnumText, JSONDoc, UTCDateTime, doc_id_type, utcnow
@@ -76,6 +78,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     created_at: Mapped[datetime] = _created()
+    session_epoch: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", nullable=False,
+        doc="Bumped when the password changes or the account is disabled: older login sessions stop working.",
+    )
 
     def __repr__(self) -> str:
         return f"<User id={self.id!r} username={self.username!r} role={self.role!r}>"
@@ -426,3 +432,72 @@ class CatalogueEntry(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONDoc(), default=dict, nullable=False)
     updated_by: Mapped[int | None] = _user_fk()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+
+
+# --- security: login sessions, login throttling, security events ----------------------------------------
+
+
+class AuthSession(Base):
+    """A server-side login session. The browser holds a random token; only its SHA-256 digest is stored."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, doc="users.session_epoch at login.")
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = _created()
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    idle_expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoke_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+    def __repr__(self) -> str:  # never the digest
+        return f"<AuthSession id={self.id!r} user_id={self.user_id!r} revoked={self.revoked!r}>"
+
+
+class LoginThrottle(Base):
+    """Recent wrong passwords per username (scope ``account``) or per client address (scope ``address``)."""
+
+    __tablename__ = "login_throttle"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class SecurityEvent(Base):
+    """An audited security event: login success/failure, lockout, logout, session revocation."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index(None, "kind", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    user_id: Mapped[int | None] = _user_fk()
+    username: Mapped[str | None] = mapped_column(
+        String(64), nullable=True, doc="The account's username; for an unknown name only 'unknown:' + a digest."
+    )
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONDoc(), default=dict, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False, index=True)
+
+
+@event.listens_for(User.password_hash, "set", active_history=True)
+def _password_changed(target: User, value: str, oldvalue: object, _initiator: object) -> None:
+    """A new password ends every login session of the account (whatever code path changed it)."""
+    if oldvalue is not NO_VALUE and value != oldvalue:
+        target.session_epoch = (target.session_epoch or 0) + 1
+
+
+@event.listens_for(User.is_active, "set", active_history=True)
+def _account_disabled(target: User, value: bool, oldvalue: object, _initiator: object) -> None:
+    """Disabling an account ends its sessions (re-enabling it does not bring them back)."""
+    if oldvalue is True and not value:
+        target.session_epoch = (target.session_epoch or 0) + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -35,3 +36,18 @@ def verify_password(password: str, encoded: str) -> bool:
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A hash of a random password with the current parameters (made once per process)."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def verify_or_dummy(password: str, encoded: str | None) -> bool:
+    """``verify_password`` against ``encoded``, or, when there is no hash (unknown user), the same scrypt
+    work against a dummy hash and False: a wrong username costs as much time as a wrong password."""
+    if encoded is None:
+        verify_password(password, dummy_hash())
+        return False
+    return verify_password(password, encoded)

@@ -36,6 +36,9 @@ EXPECTED_TABLES = {
     "documents",
     "ingest_batches",
     "ingest_rows",
+    "auth_sessions",
+    "login_throttle",
+    "security_events",
 }
 
 
