@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.accounts import LOCAL_OPERATOR
 from assistant.ratings import ProposalRater, ProposalText, write_workbook
 from assistant.security import files
 from assistant.staff.export import write_csv, write_xlsx
@@ -68,7 +69,8 @@ def test_exports_are_owner_only(tmp_path: Path, loose_umask: object) -> None:
     xlsx = write_xlsx(_report(), tmp_path / "exports" / "triage" / "result.xlsx")
     csv_path = write_csv(_report(), tmp_path / "exports" / "triage" / "result.csv")
     proposal = ProposalText(id="p1", title="关于增设母婴室的“百姓提案”", analysis=["现状"], suggestions=["建议"])
-    ratings = write_workbook(ProposalRater(None).rate([proposal], shortlist=1), tmp_path / "r" / "ratings.xlsx")
+    rated = ProposalRater(None).rate(LOCAL_OPERATOR, [proposal], shortlist=1)
+    ratings = write_workbook(rated, tmp_path / "r" / "ratings.xlsx")
     assert mode(xlsx) == mode(csv_path) == mode(ratings) == 0o600
     assert mode(tmp_path / "exports") == mode(tmp_path / "exports" / "triage") == 0o700
     assert mode(tmp_path / "r") == 0o700

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from assistant.accounts import LOCAL_OPERATOR
 from assistant.ratings import ProposalRater, ProposalText, write_workbook
 from assistant.security.spreadsheet import safe_cell, safe_row
 from assistant.staff.export import write_csv, write_xlsx
@@ -53,7 +54,7 @@ def test_triage_xlsx_and_csv_hold_text_not_formulas(tmp_path: Path) -> None:
 
 def test_ratings_workbook_holds_text_not_formulas(tmp_path: Path) -> None:
     proposal = ProposalText(id="=1+1", title=HOSTILE, analysis=["现状"], suggestions=["建议"], source="@x")
-    out = write_workbook(ProposalRater(None).rate([proposal], shortlist=1), tmp_path / "ratings.xlsx")
+    out = write_workbook(ProposalRater(None).rate(LOCAL_OPERATOR, [proposal], shortlist=1), tmp_path / "ratings.xlsx")
     assert _formulas(out) == []
     sheet = load_workbook(out)["排名"]
     header = [c.value for c in sheet[1]]
