@@ -33,6 +33,8 @@ _CLAUSE_END = "，。！？；：,.!?;:\n"
 _INTERJECTION = re.compile(r"(?<![酒网水书氧茶])[啊呀吧呢哈嘛啦哦呗噢哇咯]+(?=[，。！？；]|$)")
 _FULLWIDTH = str.maketrans({",": "，", "!": "！", "?": "？", ";": "；", ":": "："})
 _COLON_TIME = re.compile(r"(\d)：(\d)")
+_OUR_CITY = re.compile(r"我(?=市|区(?![域]))")
+_FIRST = re.compile(r"我(?!国|省|市|区|们)|本人|俺(?!们)")
 
 
 class Tokenizer(Protocol):
@@ -234,7 +236,14 @@ class InputNormaliser:
 
     def third_person(self, text: str, context: Context = "analysis") -> str:
         """First person (我/我们/我家/我们小区…) → third person for a 情况分析 or a 具体建议 sentence."""
-        return _outside(text, lambda part: substitute_words(part, self.person[context], self.tokenizer))
+
+        def convert(part: str) -> str:
+            part = substitute_words(part, self.person[context], self.tokenizer)
+            part = _OUR_CITY.sub("本市", part)
+            part = re.sub(r"我们|咱们|俺们", "群众", part)
+            return _FIRST.sub("其" if context == "analysis" else "提出人", part)
+
+        return _outside(text, convert)
 
     # all at once -----------------------------------------------------------------------------------
     def normalise(self, text: str) -> NormalizedText:
