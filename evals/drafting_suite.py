@@ -46,6 +46,24 @@ CHECKS = ("compliant", "claims_ok", "pii_free", "no_other_city", "balanced", "no
           "seam_free")
 
 
+VAGUE = ["建议有关部门高度重视，进一步加强管理。", "建议相关部门开展专项调研，建立群众意见收集和反馈渠道。"]
+INVENTED = ["从往期群众留言看，同类问题曾多次被反映，具有一定普遍性。", "《汕头市市容和环境卫生管理条例》第十二条对此已有规定，但在基层落实中仍有差距。"]
+PERTURBATIONS = ("remove", "vague", "offtopic", "invented")
+
+
+def perturb(draft: DraftProposal, kind: str, other: DraftProposal) -> DraftProposal:
+    """A deliberately worse copy of ``draft`` (validators are NOT re-run: the rubric must see the damage)."""
+    if kind == "remove":
+        return draft.model_copy(update={"suggestions": []})
+    if kind == "vague":
+        return draft.model_copy(update={"suggestions": VAGUE[: max(1, min(2, len(draft.suggestions)))]})
+    if kind == "offtopic":
+        return draft.model_copy(update={"analysis": other.analysis, "suggestions": other.suggestions})
+    if kind == "invented":
+        return draft.model_copy(update={"analysis": [*draft.analysis, *INVENTED]})
+    raise ValueError(kind)
+
+
 def body_of(draft: DraftProposal) -> list[str]:
     """Title, analysis and suggestions (what a reviewer reads as the proposal)."""
     return [draft.title, *draft.analysis, *draft.suggestions]
@@ -114,7 +132,7 @@ def evidence_for(req: DraftRequest, draft: DraftProposal, norm: str) -> Evidence
     """What the draft may rest on: the idea, the answers, the references it cites, the routed units."""
     cited = {s.doc_id for s in draft.sources}
     units = [u.name for u in req.routing.units] if req.routing else []
-    units += [re.sub(r"（[^（）]*）$", "", u) for u in units]
+    units += [re.sub(r"（[^（）]*）$", "", u) for u in units] + list(draft.units)
     return Evidence.build(req.idea, req.answers, [r for r in req.references if r.doc_id in cited], units,
                           req.duplicate_count, extra_texts=[norm])
 

@@ -44,7 +44,7 @@ _DOC = re.compile(r"《([^《》]{1,60})》")
 _ROAD_PLACE = re.compile(
     r"(?:^|(?<=[，。；：、\s在到于从沿经至的和与及或往向近对是]))(?P<name>(?:(?![的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等])[\u4e00-\u9fff]){2,4}?)"
     r"(?P<suffix>大道|大街|路(?![灯口段面线况费边旁人由过径网基标牌])|街道|街(?![坊头])|巷|涌|地铁站|"
-    r"站(?![台点牌长])|公园|广场|新村|村(?![民委内])|镇(?![政])|小学|中学|医院)"
+    r"站(?![台点牌长])|公园|广场|新村(?![民委内])|村(?![民委内])|镇(?![政])|小学|中学|医院)"
 )
 _FUNCTION_CHARS = re.compile(r"[的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等]")
 _INSTITUTION = re.compile(
@@ -260,7 +260,7 @@ def _supported_institution(claim: str, corpus: str, units: Sequence[str]) -> boo
     core = re.sub(r"^(?:广州市|广东省|市|区|省)", "", claim)
     if len(core) >= 3 and (core in corpus or any(core in u for u in units)):
         return True
-    return any(claim[cut:] in corpus for cut in range(1, len(claim) - 3))
+    return any(claim[cut:] in corpus for cut in range(1, len(claim) - 2))
 
 
 def check_claims(draft: DraftProposal, evidence: Evidence) -> ClaimReport:

@@ -46,7 +46,7 @@ _RHETORICAL = re.compile(r"(为什么|为何|凭什么|难道|怎么能|怎么�
 _REQUEST_START = re.compile(
     r"(?:^|[，,；;：:])\s*(?:另外|还有|同时|所以|因此|因而|特此|在此)?[，,]?(?:我们|本人|我)?(?:强烈|真诚|诚恳地?)?"
     r"(?:建议|希望|恳请|呼吁|请求|提议|盼望|期望|期盼|请|能否|可否|能不能|可不可以|是否可以|最好|应该|应当|要求|需要尽快|"
-    r"[\u4e00-\u9fff]{1,8}(?:应该|应当|要|需要|能够?|可以)(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落]))"
+    r"[\u4e00-\u9fff]{1,8}(?:应该|应当|要|需要|能够?|可以)(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多]))"
 )
 _REQUEST_Q = re.compile(r"(建议|能否|可否|是否可以|可不可以|能不能|希望|请)")
 _UNIT_SUFFIX = re.compile(r"（[^（）]*）$")
@@ -75,6 +75,20 @@ _SUBJECT_VERB = re.compile(
     r"简化|缩短|延伸|打通|连通|畅通|清理|清洗|拆除|疏导|疏通|监测|检查|排查|核查|督查|查处|处罚|宣传|培训|指导|帮助|支持|保障|"
     r"维护|管理|监管|发放|补贴|奖励|推行|推出|取消|减少|降低|提高|提升|增加|发布|播报|显示|标注|标明|标识|贴|张贴|印制|编制|制定|"
     r"出台|修订|完善|落实|执行|开放|共享|对接|联合|联动|会同|牵头|安排|派|派驻|配置|购买|引入|招募|鼓励|引导)"
+)
+_FIRST_PERSON = re.compile(r"我|其|提出人|本人")
+_SUBJECT_LEAD = re.compile(
+    r"^(?:现在|目前|如今|最近|近年来|其实|另外|很多|不少|一些|有些|有的|好多|大量|部分|我们|咱们|我|其所在|其家|其|提出人|"
+    r"楼下的?|这里的?|这边的?|当地的?|那条|这条|那个|这个|广州的?|本市的?)+"
+)
+_SUBJECT_STOP = frozenset(
+    "是 有 没有 没 都 太 很 还 又 在 被 要 也 就 经常 总是 一直 晚上 早上 半夜 白天 里 上 下 的 了 已经 不 越来越 比较 非常 "
+    "特别 根本 常常 时常 往往 每天 天天 放学 上学 下班 上班 周末 夏天 冬天 一 只 才 就是 跟 和 与 对 把 给 让 能 会 可以 "
+    "需要 应该 得 地 着 过 等 及 或 这 那 其 该 好 听 看 说 坏 乱 少 多 贵 难 差 老 旧 脏 吵 臭 黑 窄 慢 快 远".split()
+)
+_ACTOR_START = re.compile(
+    r"^(?:由)?[\u4e00-\u9fff]{0,8}?(?:局|委|办|政府|街道办|居委会|村委会|公司|集团|交警|城管|物业|学校|医院|社区|街道|"
+    r"派出所|支队|管理处|运营方|平台)(?:要|应|应该|可以|能|来|尽快|及时)?(?:[\u4e00-\u9fff\d]{1,6}?(?:内|前|起))?(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多对在把])"
 )
 _GENERIC_ACTOR = re.compile(r"^(?:地铁公司|公交公司|单车公司|物业公司|有关单位|相关单位|政府部门|管理部门|职能部门)")
 _MODAL = re.compile(rf"(?:能够|(?<![功性效可技智动体热电])能|可以|应该|应当|需要|要)(?=[{_VERB_START}])")
@@ -128,6 +142,10 @@ class OfflineDrafter:
     def _units(self, request: DraftRequest, text: str) -> tuple[str, str | None, bool]:
         """(主办, 协办 or None, whether a routing decision gave them)."""
         routing = request.routing
+        if routing is not None and routing.units and routing.abstain:
+            table = self.actor(text)
+            if table != self.catalogue.default_actor:
+                return table, None, False
         if routing is not None and routing.units:
             main = _unit_name(routing.units[0].name)
             top = routing.units[0].score or 1.0
@@ -174,14 +192,22 @@ class OfflineDrafter:
 
         groups, grievances = self._sort(text)
         main, co, routed = self._units(req, text + "".join(answers.values()))
-        measures = [m for s in groups["suggestion"] for m in self.measures(s)]
-        measures += [m for m in self.measures(answers.get("suggestion", ""))]
+        first = next((self._third(x) for x in groups["situation"] if not re.match(r"^(?:我|其)?(?:居住|住)", x)), "")
+        hint = self.subject_of(first) if first else ""
+        measures = [m for s in groups["suggestion"] for m in self.measures(s, hint)]
+        measures += [m for m in self.measures(answers.get("suggestion", ""), hint)]
         topic = self.title_topic(measures, text, "")
         described = "".join(self._third(s) for s in groups["situation"] + groups["impact"])
         place = re.match(r"^在(?P<p>[^，]{2,10}?)(?:后|前|内|里|期间|时段)?(?=[" + _VERB_START + "])", topic)
-        object_ = place["p"] if place else self.object_of(described or text, measures)
+        object_ = hint or (place["p"] if place else self.object_of(described or text, measures))
+        first_sentence = re.split(r"[。！？]", text, maxsplit=1)[0]
+        where_word = next((p for p in c.raw["title_places"] if p in first_sentence), "")
+        measures = [m.replace("加大对", "加大对" + where_word, 1) if m.startswith("加大对") and where_word
+                    and where_word not in m else m for m in measures]
+        if where_word and measures and measures[0].startswith("加大对"):
+            topic = self.title_topic(measures, text, "")
         full = text + "".join(answers.values())
-        prof = profile(full, measures, bool(groups["cause"]), object_, routed, c)
+        prof = profile(full, measures, bool(groups["cause"]), object_, routed, c, idea=text)
 
         # 情况分析 ------------------------------------------------------------------------------------
         analysis: list[str] = []
@@ -222,7 +248,8 @@ class OfflineDrafter:
             if ref.kind != "policy" or not ref.applies_to_guangzhou or cited:
                 continue
             quote = whole_sentences(ref.text)
-            if quote and on_point(ref, keywords, anchors, min_terms=3):
+            if quote and on_point(ref, keywords, [object_] if object_ else anchors, min_terms=4) and \
+                    not quote.rstrip("。").endswith(("：", ":")) and object_ and object_ in ref.text + ref.title:
                 analysis.append(t("policy_quote", citation=ref.citation, quote=quote.rstrip("。")) + "。")
                 cited.append(ref)
                 sources.append(Source(kind="policy", doc_id=ref.doc_id, citation=ref.citation,
@@ -239,11 +266,13 @@ class OfflineDrafter:
         for i, measure in enumerate(dict.fromkeys(measures)):
             suggestions.append(self.suggestion(measure, main, co if i == 0 else None, detail if i == 0 else ""))
         for remedy in c.remedies:
-            if len(suggestions) >= 4 or (measures and not remedy.always):
+            if len(suggestions) >= 4 or (measures and not remedy.always and sum(map(len, measures)) >= 16):
+                continue
+            if any(_overlap(remedy.measure, m) >= 0.25 for m in measures):
                 continue
             if remedy.pattern.search(full) and not any(remedy.key in s for s in suggestions):
-                suggestions.append(self.suggestion(remedy.measure, main, co if not suggestions else None, "",
-                                                   ours=True))
+                measure = remedy.measure.format(object=_clip(object_, 10) if object_ != "这个问题" else "")
+                suggestions.append(self.suggestion(measure, main, co if not suggestions else None, "", ours=True))
         if not suggestions:
             suggestions.append(t("suggestion_placeholder", unit=main, object=_clip(object_, 10)))
 
@@ -263,8 +292,9 @@ class OfflineDrafter:
             extracted=extracted,
             privacy_notice=notice,
             gaps=gaps,
+            units=[main] + ([co] if co else []),
         )
-        units = [main] + ([co] if co else [])
+        units = draft.units
         evidence = Evidence.build(req.idea, req.answers, cited, units, req.duplicate_count,
                                   extra_texts=[norm.text, text, *answers.values()])
         draft = enforce_claims(draft, evidence, fallback_title=title)
@@ -317,8 +347,8 @@ class OfflineDrafter:
                 if cls == "suggestion" and not _REQUEST_START.search(part):
                     cls = "situation"
                 groups[cls].append(part)
-                if cls == "suggestion":
-                    groups["situation"] += [d + "。" for d in self.descriptions(part)]
+                if cls == "suggestion" and self.descriptions(part):
+                    groups["situation"].append("，".join(self.descriptions(part)) + "。")
         return groups, grievances
 
     def _third(self, sentence: str) -> str:
@@ -360,18 +390,21 @@ class OfflineDrafter:
         return self.normaliser.third_person(body, "suggestion") if body else ""
 
     # requests → suggestions --------------------------------------------------------------------------
-    def measures(self, sentence: str) -> list[str]:
+    def measures(self, sentence: str, object_hint: str = "") -> list[str]:
         """The measures a request sentence asks for (cue, subject and fillers removed; one per ask)."""
         if not sentence.strip():
             return []
         asks = [a for a in re.split(r"[，,；;](?:然后|另外|同时|还要|还有|此外|并且)[，,]?", sentence) if a.strip()]
         if len(asks) > 1:
-            return [m for a in asks for m in self.measures(a)]
+            return [m for a in asks for m in self.measures(a, object_hint)]
         body = self.request(sentence)
         clauses = [c for c in body.split("，") if c]
         kept = [clauses[0]] if clauses else []
-        kept += [c for c in clauses[1:] if not _DESCRIPTION.match(c)]
+        kept += [c for c in clauses[1:] if _is_ask(c)]
         body = clean_measure("，".join(kept))
+        bare = re.sub(r"^(?:尽快|及时|赶紧|马上|早日|抓紧)", "", body)
+        if len(bare) <= 3 and bare and re.match(f"^[{_VERB_START}]", bare) and object_hint:
+            body = bare + object_hint
         demand = re.compile(self.catalogue.raw["grievance_demands"])
         if len(body) < 4 or len(demand.sub("", body).strip("，、 ")) < 3:
             return []
@@ -387,7 +420,7 @@ class OfflineDrafter:
     def descriptions(self, sentence: str) -> list[str]:
         """Clauses of a request sentence that describe rather than ask (they belong to the situation)."""
         clauses = [c for c in self.request(sentence).split("，") if c]
-        return [c for c in clauses[1:] if _DESCRIPTION.match(c)]
+        return [c for c in clauses[1:] if not _is_ask(c)]
 
     def request(self, sentence: str) -> str:
         """The verb phrase of a citizen's request: cue (建议/希望…), subject (政府…) and fillers removed from
@@ -412,8 +445,8 @@ class OfflineDrafter:
         if _GENERIC_ACTOR.match(measure):
             measure = _GENERIC_ACTOR.sub("", measure)
             return self.suggestion(measure, main, co, detail)
-        if (self.catalogue.names_actor(measure[:12]) and not measure.startswith(("在", "对", "把", "为", "给"))
-                and not re.match(r"^(?:学校|医院|社区|街道|物业|居委会|村委会|公园|市场|商场|企业|平台|商家)", measure)):
+        if (_ACTOR_START.match(measure) and not measure.startswith(("在", "对", "把", "为", "给"))
+                and not re.match(r"^(?:学校|医院|社区|街道|物业|居委会|村委会|公园|市场|商场|企业|平台|商家|交警)", measure)):
             text = "建议" + measure
         else:
             if not ours and not _SUBJECT_VERB.match(measure):
@@ -429,8 +462,35 @@ class OfflineDrafter:
         return text
 
     # title -------------------------------------------------------------------------------------------
+    def subject_of(self, text: str) -> str:
+        """The subject of the idea's first clause (地铁末班车太早了 → 地铁末班车), '' when it has none."""
+        clause = re.split(r"[，。；！？,;!?]", text.strip(), maxsplit=1)[0]
+        clause = _SUBJECT_LEAD.sub("", _LEADING_CUE.sub("", clause))
+        out = ""
+        for tok in self.topics.tokenizer.cut(clause):
+            if tok in ("的", "那个", "这个", "那条", "这条", "那座", "这座") and out:
+                out = ""  # 社区的儿童游乐设施 → the head noun after 的
+                continue
+            if (tok in _SUBJECT_STOP or tok[0] in "无没不未太很挺较越" or re.search(r"^[几一二三四五六七八九十两半\d]|[天次年月点岁号]$", tok)
+                    or not re.fullmatch(r"[A-Za-z0-9\u4e00-\u9fff]+", tok) or len(out) + len(tok) > 12):
+                break
+            out += tok
+        return out if 2 <= len(out) <= 10 and re.search(r"[\u4e00-\u9fff]{2}", out) else ""
+
+    def problem_topic(self, text: str) -> str:
+        """解决 + the first clause as a problem (花城大道那个天桥没有电梯 → 解决花城大道天桥没有电梯问题), or ''."""
+        clause = re.split(r"[，。；！？,;!?]", text.strip(), maxsplit=1)[0]
+        clause = _SUBJECT_LEAD.sub("", _LEADING_CUE.sub("", clause))
+        clause = re.sub(r"(?:那个|这个|那条|这条|那座|这座)", "", clause)
+        clause = re.sub(r"(?:了|啦|的)$", "", re.sub(r"^(?:我们|其所在|其|该)", "", clause))
+        return f"解决{clause}问题" if 4 <= len(clause) <= 16 and not _FIRST_PERSON.search(clause) else ""
+
     def object_of(self, text: str, measures: list[str]) -> str:
-        """The idea's main object (for questions): the first measure's topic, else its top keywords."""
+        """The idea's main object (for questions and gap marks): the subject of its first clause, else its top
+        keyword."""
+        subject = self.subject_of(text)
+        if subject:
+            return subject
         from assistant.cultivation.claims import load_rules
 
         places = load_rules().districts
@@ -457,16 +517,21 @@ class OfflineDrafter:
             topic = self._with_place(topic, text)
             topic = _cut(topic, int(cfg["max_len"]))
             verbs = "|".join(self.catalogue.topic_verbs)
-            if len(topic) >= 4 and (re.match(rf"^(?:在[^，]{{2,12}}?)?[{_VERB_START}]", topic) or re.search(verbs, topic)
+            if len(topic) >= 4 and (re.match(rf"^(?:在[^，]{{2,12}}?)?[{_VERB_START}对将]", topic) or re.search(verbs, topic)
+                                    or _SUBJECT_VERB.search(topic)
                                     or re.search(r"加密|增开|开设|安排|保证|开放|公示|公开|整合|推行|出台|规划为|取消|限制|禁止",
                                                  topic)):
                 return topic
+        fallback = next((_cut(re.sub(cfg["vague"], "", m.split("，")[0]), int(cfg["max_len"])) for m in measures
+                         if 6 <= len(m.split("，")[0]) <= 30 and self.subject_of(m)), None)
+        if fallback:
+            return fallback
         places = [p.split("=") for p in self.catalogue.raw["remedy_places"]]
         place = next((p[-1] for p in places if p[0] in text), "")
         for remedy in self.catalogue.remedies:
             if remedy.pattern.search(text):
                 return remedy.title.format(place=place)
-        return self.topics.topic(text)
+        return self.problem_topic(text) or self.topics.topic(text)
 
     def _with_place(self, topic: str, text: str) -> str:
         """在出口… → 在地铁站出口… when the idea says whose 出口/门口 it is; 在<place> added to a topic without one
@@ -477,7 +542,7 @@ class OfflineDrafter:
             if m and not _FUNCTION.search(m.group(1)):
                 return "在" + m.group(1) + topic[1:]
             return topic
-        if topic.startswith(("在", "将", "把", "对")):
+        if topic.startswith(("在", "将", "把", "对", "加大对")):
             return topic
         places = self.catalogue.raw["title_places"]
         first = re.split(r"[。！？]", text, maxsplit=1)[0]
@@ -517,6 +582,23 @@ class OfflineDrafter:
         return text
 
 
+def _overlap(a: str, b: str) -> float:
+    """Share of ``a``'s character bigrams found in ``b``."""
+    x = {a[i : i + 2] for i in range(len(a) - 1)}
+    y = {b[i : i + 2] for i in range(len(b) - 1)}
+    return len(x & y) / len(x) if x else 0.0
+
+
+def _is_ask(clause: str) -> bool:
+    """Whether a further clause of a request asks for something (并/同时 + verb, 在/对…) rather than describes."""
+    body = re.sub(r"^(?:并且|并|同时|还要|还|也要|也|再|要|应|另外|特别是|尤其是|或者|或|比如|例如)", "", clause.strip())
+    if re.match(r"^(?:特别是|尤其是|比如|例如|包括|覆盖|直到|至少|最好|每|方便|便于|以便|让|使|确保|保证)", clause.strip()):
+        return True
+    if re.match(r"^[\u4e00-\u9fff]{1,8}?(?:也要|也应|也应该|要|应该|应当|需要|可以)[\u4e00-\u9fff]", clause.strip()):
+        return True
+    return bool(_SUBJECT_VERB.match(body)) and not _DESCRIPTION.match(clause)
+
+
 def clean_measure(text: str) -> str:
     """A request without modal verbs before its verb (能增开 → 增开) and vague counts (增开几条 → 增开); a leading
     place or time gets 在 (地铁末班车后增开… → 在地铁末班车后增开…)."""
@@ -524,6 +606,8 @@ def clean_measure(text: str) -> str:
     text = re.sub(r"^把(.{2,16}?)(规划|改造|改建|建设|建|开辟|利用)(?:一下)?(?:做|成|为|作)", r"将\1\2为", text)
     text = re.sub(r"的时候(?=不要|不准|不让|禁止)", "时段", text)
     text = re.sub(r"(?:不要让|不准|不让|别让)", "禁止", text)
+    text = re.sub(rf"^([\u4e00-\u9fff]{{2,8}}?)(?:都|也|全部|统一|全都)(?=[{_VERB_START}])", r"\1", text)
+    text = re.sub(r"多(建|开)", r"增\1", re.sub(r"多设置?", "增设", re.sub(r"多装", "加装", text)))
     text = _FEW.sub("", text).strip("，、 ")
     first, sep, rest = text.partition("，")
     loc = _LOCATIVE.match(first)

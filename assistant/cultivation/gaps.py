@@ -52,12 +52,15 @@ def profile(
     object_: str,
     routed: bool,
     catalogue: DraftingCatalogue | None = None,
+    idea: str | None = None,
 ) -> IdeaProfile:
-    """The profile of an idea's normalised text and its measures (the citizen's requests)."""
+    """The profile of an idea's normalised text (with answers) and its measures; whether the issue is local is
+    decided on the ``idea`` alone (an answer describing one spot does not make a city-wide idea local)."""
     c = catalogue or load_catalogue()
     raw = c.raw
-    citywide = len(re.findall(raw["citywide_marks"], text))
-    local_marks = len(re.findall(raw["local_marks"], text))
+    base = idea if idea is not None else text
+    citywide = len(re.findall(raw["citywide_marks"], base))
+    local_marks = len(re.findall(raw["local_marks"], base))
     named = bool(re.search(raw["named_place"], text))
     return IdeaProfile(
         local=local_marks > 0 and (citywide == 0 or named or local_marks > citywide),

@@ -151,6 +151,7 @@ class DraftProposal(BaseModel):
         default=None, description="Personal data taken out of the idea, offered for the 提出者 fields.")
     privacy_notice: str = ""
     gaps: list[str] = Field(default_factory=list, description="Elements marked （待补充：…） in the body.")
+    units: list[str] = Field(default_factory=list, description="Units the suggestions name: 主办 first, then 协办.")
     backend: str = "offline"
     model: str | None = None
     prompt_version: str | None = None

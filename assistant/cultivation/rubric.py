@@ -60,6 +60,8 @@ _COLLOQUIAL = re.compile(
     r"[吧呢啊嘛呀哦]|好多|搞|咋|啥|太[\u4e00-\u9fff]{1,3}了|死了|要死|真的|特别特别|老是|挺|蛮|一下子|咱|俺|啥的"
 )
 _FIRST_PERSON = re.compile(r"我(?!国|市|省|区)|本人")
+_GENERIC_GRAMS = frozenset({"广州", "州市", "广东", "东省", "中华", "华人", "人民", "民共", "共和", "和国", "条例", "管理",
+                            "规定", "办法", "实施", "关于", "百姓", "姓提", "提案", "建设", "工作", "服务", "社会"})
 _OTHER_PRACTICE = re.compile(r"借鉴|参照|学习[^，。]{0,6}(?:做法|经验)|外地|兄弟城市|先进城市")
 
 
@@ -123,6 +125,9 @@ class QualityRubric:
         """The six dimensions of docs/draft-quality.md (total 6–30)."""
         dims = [self._focus(draft), self._accuracy(draft, evidence), self._depth(draft),
                 self._specificity(draft), self._language(draft), self._citation(draft, evidence)]
+        if self.topic_coverage(draft) < 0.3:  # the body is about something else than the title
+            dims = [d if d.key not in ("accuracy", "depth", "specificity") or d.score <= 2 else
+                    d.model_copy(update={"score": 2, "reason": d.reason + "（正文与标题议题不符）"}) for d in dims]
         return QualityReport(dimensions=dims, total=sum(d.score for d in dims))
 
     def _dim(self, key: str, value: float, reason: str) -> DimensionScore:
@@ -141,7 +146,7 @@ class QualityRubric:
         if re.search(r"[，。？！]|^(?:的|在的)", topic):
             value -= 1.5
         coverage = self.topic_coverage(d)
-        value += 0.5 if coverage >= 0.6 else -1 if coverage < 0.3 else 0
+        value += 0.5 if coverage >= 0.6 else -2 if coverage < 0.3 else 0
         reason = f"标题{'写明了行动' if action else '没有写明要做什么'}；{coverage:.0%} 的条目围绕标题。"
         return self._dim("focus", value, reason)
 
@@ -243,6 +248,10 @@ class QualityRubric:
             report = check_claims(d, evidence)
             problems += [c.text for c in report.unsupported if c.kind in ("document", "legal")]
         problems += [x for x in docs if any(p in x for p in rules.other_places)]
+        topic = _bigrams(title_topic(d.title) or d.title) - _GENERIC_GRAMS
+        problems += [f"《{x}》与议题无关" for x in docs if not ((_bigrams(x) - _GENERIC_GRAMS) & topic)]
+        if docs and any(p in body for p in ("对此已有规定", "已有规定", "落实中仍有差距", "依据上述规定")):
+            problems.append("夸大条文效力")
         if _OTHER_PRACTICE.search(body) or re.search(r"(?<![A-Za-z0-9])[A-Z]\d{0,2}(?:市|区|县)", body):
             problems.append("外地做法")
         if any(s.kind == "item" and "情况分析" in s.used_for + "具体建议" for s in d.sources if s.used_for):
