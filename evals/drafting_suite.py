@@ -31,7 +31,7 @@ from typing import Any
 from assistant.cultivation.claims import Evidence, check_claims, load_rules
 from assistant.cultivation.engine import OfflineDrafter
 from assistant.cultivation.models import DraftProposal, DraftRequest
-from assistant.cultivation.normalize import load_cantonese, traditional_residue
+from assistant.cultivation.normalize import traditional_residue
 from assistant.cultivation.references import balanced, from_hits
 from assistant.cultivation.rubric import REVIEW_DIMENSIONS, QualityRubric
 from assistant.cultivation.validator import find_pii, hard_violations

@@ -208,7 +208,9 @@ def _number_claims(sentence: str) -> list[tuple[str, float]]:
     return found
 
 
-def _place_claims(sentence: str, rules: ClaimRules) -> list[str]:
+def place_names(sentence: str, rules: ClaimRules | None = None) -> list[str]:
+    """Named places in ``sentence``: Guangzhou districts, other places, masked names, named roads/stations/parks."""
+    rules = rules or load_rules()
     found = [d for d in rules.districts if d in sentence]
     found += [p for p in rules.other_places if p in sentence]
     found += [m.group(0) for m in re.finditer(r"(?<![A-Za-z0-9])[A-Z]\d{0,2}(?:市|区|县)", sentence)]
@@ -290,7 +292,7 @@ def check_claims(draft: DraftProposal, evidence: Evidence) -> ClaimReport:
                 plain = _DOC.sub("", body)
                 for text, value in _number_claims(plain):
                     add("number", text, value in numbers)
-                for place in _place_claims(plain, rules):
+                for place in place_names(plain, rules):
                     add("place", place, _supported_place(place, corpus))
                 for name in _institution_claims(plain, rules):
                     add("institution", name, _supported_institution(name, corpus, evidence.units))

@@ -32,9 +32,9 @@ from assistant.cultivation.normalize import InputNormaliser
 from assistant.cultivation.privacy import extract_personal_data
 from assistant.cultivation.references import from_hits, on_point, whole_sentences
 from assistant.cultivation.segment import classify, split_sentences, split_suggestion
-from assistant.screening.cues import general_suggestions
 from assistant.cultivation.topic import TopicExtractor, make_title
 from assistant.cultivation.validator import enforce, trim_point
+from assistant.screening.cues import general_suggestions
 
 _LEADING_CUE = re.compile(
     r"^(?:另外|还有|同时|所以|因此|我想|我|我们|本人)?(?:强烈)?(?:建议|希望|恳请|呼吁|请求|要求|提议|可否|是否能|能不能|能否|"
@@ -82,9 +82,7 @@ _SUBJECT_LEAD = re.compile(
     r"楼下的?|这里的?|这边的?|当地的?|那条|这条|那个|这个|广州的?|本市的?)+"
 )
 _SUBJECT_STOP = frozenset(
-    "是 有 没有 没 都 太 很 还 又 在 被 要 也 就 经常 总是 一直 晚上 早上 半夜 白天 里 上 下 的 了 已经 不 越来越 比较 非常 "
-    "特别 根本 常常 时常 往往 每天 天天 放学 上学 下班 上班 周末 夏天 冬天 一 只 才 就是 跟 和 与 对 把 给 让 能 会 可以 "
-    "需要 应该 得 地 着 过 等 及 或 这 那 其 该 好 听 看 说 坏 乱 少 多 贵 难 差 老 旧 脏 吵 臭 黑 窄 慢 快 远".split()
+    ["是", "有", "没有", "没", "都", "太", "很", "还", "又", "在", "被", "要", "也", "就", "经常", "总是", "一直", "晚上", "早上", "半夜", "白天", "里", "上", "下", "的", "了", "已经", "不", "越来越", "比较", "非常", "特别", "根本", "常常", "时常", "往往", "每天", "天天", "放学", "上学", "下班", "上班", "周末", "夏天", "冬天", "一", "只", "才", "就是", "跟", "和", "与", "对", "把", "给", "让", "能", "会", "可以", "需要", "应该", "得", "地", "着", "过", "等", "及", "或", "这", "那", "其", "该", "好", "听", "看", "说", "坏", "乱", "少", "多", "贵", "难", "差", "老", "旧", "脏", "吵", "臭", "黑", "窄", "慢", "快", "远"]
 )
 _ACTOR_START = re.compile(
     r"^(?:由)?[\u4e00-\u9fff]{0,8}?(?:局|委|办|政府|街道办|居委会|村委会|公司|集团|交警|城管|物业|学校|医院|社区|街道|"

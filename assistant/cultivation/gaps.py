@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
+from assistant.cultivation.claims import place_names
 from assistant.cultivation.models import Question
 
 _SCALE = re.compile(
@@ -61,7 +62,7 @@ def profile(
     base = idea if idea is not None else text
     citywide = len(re.findall(raw["citywide_marks"], base))
     local_marks = len(re.findall(raw["local_marks"], base))
-    named = bool(re.search(raw["named_place"], text))
+    named = bool(place_names(text))
     return IdeaProfile(
         local=local_marks > 0 and (citywide == 0 or named or local_marks > citywide),
         named_place=named,

@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
 from assistant.cultivation.models import DraftProposal, Violation
+from assistant.cultivation.references import balanced, repair_brackets
 from assistant.cultivation.segment import sentences_of, strip_numbering
 from assistant.cultivation.topic import MAX_TOPIC, make_title
 from assistant.llm.pii import find_personal_data
-from assistant.cultivation.references import balanced, repair_brackets
 
 ANALYSIS_LIMIT = 500
 SUGGESTIONS_LIMIT = 1000
