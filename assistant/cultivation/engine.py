@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Protocol
 
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
@@ -37,7 +38,7 @@ from assistant.cultivation.validator import enforce, trim_point
 from assistant.screening.cues import general_suggestions
 
 _LEADING_CUE = re.compile(
-    r"^(?:另外|还有|同时|所以|因此|我想|我|我们|本人)?(?:强烈)?(?:建议|希望|恳请|呼吁|请求|要求|提议|可否|是否能|能不能|能否|"
+    r"^(?:另外|还有|同时|所以|因此|但是|可是|不过|我想|我|我们|本人)?(?:强烈)?(?:建议|希望|恳请|呼吁|请求|要求|提议|可否|是否能|能不能|能否|"
     r"可不可以|最好|期望|盼望|请)(?:一下)?(?:政府|有关部门|相关部门)?[，,：:]?"
 )
 _SUBJECT = re.compile(r"^(?:政府|有关部门|相关部门|市里|区里|上面)")
@@ -54,7 +55,7 @@ _DESCRIPTION = re.compile(
     r"^(?:现在|目前|因为|由于|但是|可是|不然|否则|这样|那样|其实|而且|毕竟|所以|反正|结果|本来|很多|不少|大家|群众|老人|"
     r"有的|有些|经常|每次|每天|导致|造成|影响)"
 )
-_CONNECTIVE = re.compile(r"^(?:另外|还有|同时|此外|而且|并且|再说|然后|其次|最后|首先|总之|所以|因此)[，,]?")
+_CONNECTIVE = re.compile(r"^(?:另外|还有|同时|此外|而且|并且|再说|然后|其次|最后|首先|总之|所以|因此|但是|可是|不过|但)[，,]?")
 _VERB_START = "增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆多明落设"
 _LOCATIVE = re.compile(
     rf"^(?P<loc>[\u4e00-\u9fff]{{2,10}}?(?:后|前|内|里|旁|周边|附近|门口|出口|沿线|期间|时段|站|广场|小区|公园|学校|医院|村|社区|"
@@ -70,25 +71,40 @@ _WE_GROUP = re.compile(
     r"司机|老师|学生|年轻人|退休|残疾人|外卖|租户|街坊))"
 )
 _SUBJECT_VERB = re.compile(
-    r"^(?:[" + "增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落设" + r"]|在|对|把|将|为|给|由|让|使|"
-    r"允许|要求|督促|组织|利用|针对|结合|参照|做好|定期|严格|严查|严禁|免费|免除|统筹|协调|研究|探索|试行|采取|每天|每年|尽快|及时|"
-    r"简化|缩短|延伸|打通|连通|畅通|清理|清洗|拆除|疏导|疏通|监测|检查|排查|核查|督查|查处|处罚|宣传|培训|指导|帮助|支持|保障|"
-    r"维护|管理|监管|发放|补贴|奖励|推行|推出|取消|减少|降低|提高|提升|增加|发布|播报|显示|标注|标明|标识|贴|张贴|印制|编制|制定|"
-    r"出台|修订|完善|落实|执行|开放|共享|对接|联合|联动|会同|牵头|安排|派|派驻|配置|购买|引入|招募|鼓励|引导)"
+    r"^(?:在|对|把|将|为|给|由|让|使|增设|增加|增开|增建|增派|设立|设置|设定|加装|加大|加强|加快|加密|开通|开设|开放|开展|开辟|"
+    r"开发|延长|延伸|安装|安排|建设|建立|新建|修建|推广|推行|推动|推进|推出|划定|配备|配置|配建|提高|提升|提供|改造|改进|改善|"
+    r"规范|规定|规划|整治|整合|整改|修复|修缮|维修|实行|实施|保留|保障|保证|引导|引进|引入|放宽|调整|限制|限价|禁止|降低|减少|"
+    r"公示|公开|公布|统一|统筹|扩大|完善|优化|取消|鼓励|恢复|出台|办理|明确|落实|覆盖|允许|要求|督促|组织|利用|针对|结合|参照|"
+    r"做好|定期|严格|严查|严禁|免费|免除|协调|研究|探索|试行|采取|每天|每年|尽快|及时|简化|缩短|打通|连通|畅通|清理|清洗|拆除|"
+    r"疏导|疏通|监测|检查|排查|核查|督查|查处|处罚|宣传|培训|指导|帮助|支持|维护|管理|监管|发放|补贴|奖励|发布|播报|显示|标注|"
+    r"标明|贴|张贴|印制|编制|制定|修订|执行|共享|对接|联合|联动|会同|牵头|派|购买|招募|合理|设|建|装|开|加|增|修|换|更换|"
+    r"清|建成|打造|做成|做|搞|办|收|放|留|种|铺|拓宽|拆|挪|迁|移|限|禁|减|降|提|补|送|发|给予)"
 )
 _FIRST_PERSON = re.compile(r"我|其|提出人|本人")
+_NOUN_FLAGS = frozenset({"x", "vn", "j", "nz", "zg", "ng", "an", "eng"})
 _SUBJECT_LEAD = re.compile(
     r"^(?:现在|目前|如今|最近|近年来|其实|另外|很多|不少|一些|有些|有的|好多|大量|部分|我们|咱们|我|其所在|其家|其|提出人|"
     r"楼下的?|这里的?|这边的?|当地的?|那条|这条|那个|这个|广州的?|本市的?)+"
 )
-_SUBJECT_STOP = frozenset(
-    ["是", "有", "没有", "没", "都", "太", "很", "还", "又", "在", "被", "要", "也", "就", "经常", "总是", "一直", "晚上", "早上", "半夜", "白天", "里", "上", "下", "的", "了", "已经", "不", "越来越", "比较", "非常", "特别", "根本", "常常", "时常", "往往", "每天", "天天", "放学", "上学", "下班", "上班", "周末", "夏天", "冬天", "一", "只", "才", "就是", "跟", "和", "与", "对", "把", "给", "让", "能", "会", "可以", "需要", "应该", "得", "地", "着", "过", "等", "及", "或", "这", "那", "其", "该", "好", "听", "看", "说", "坏", "乱", "少", "多", "贵", "难", "差", "老", "旧", "脏", "吵", "臭", "黑", "窄", "慢", "快", "远"]
-)
 _ACTOR_START = re.compile(
     r"^(?:由)?[\u4e00-\u9fff]{0,8}?(?:局|委|办|政府|街道办|居委会|村委会|公司|集团|交警|城管|物业|学校|医院|社区|街道|"
-    r"派出所|支队|管理处|运营方|平台)(?:要|应|应该|可以|能|来|尽快|及时)?(?:[\u4e00-\u9fff\d]{1,6}?(?:内|前|起))?(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多对在把])"
+    r"派出所|支队|管理处|运营方|平台)(?:要|应|应该|可以|能|来|尽快|及时)?(?:[\u4e00-\u9fff\d]{1,6}?(?:内|前|起))?"
+    r"(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多对在把])"
 )
-_GENERIC_ACTOR = re.compile(r"^(?:地铁公司|公交公司|单车公司|物业公司|有关单位|相关单位|政府部门|管理部门|职能部门)")
+
+
+@lru_cache(maxsize=1)
+def _pos_tokenizer(tokenizer: Any) -> Any:
+    """jieba's part-of-speech tokenizer over the shipped dictionary (built once)."""
+    import jieba.posseg
+
+    inner = tokenizer._tokenizer() if hasattr(tokenizer, "_tokenizer") else None
+    return jieba.posseg.POSTokenizer(inner) if inner is not None else jieba.posseg.dt
+
+
+_GENERIC_ACTOR = re.compile(
+    r"^(?:地铁公司|公交公司|单车公司|物业公司|有关单位|相关单位|政府部门|管理部门|职能部门|政府|[\u4e00-\u9fff]{1,4}部门(?=[对在把为给加做进开实建设出推]))"
+)
 _MODAL = re.compile(rf"(?:能够|(?<![功性效可技智动体热电])能|可以|应该|应当|需要|要)(?=[{_VERB_START}])")
 _FEW = re.compile(r"(?<=[增开设建装加排])(?:几条|几个|几家|几处|几台|几辆|一些|一点|一个|一座|一批)")
 ANSWER_ELEMENTS = ("where", "affected", "evidence", "cause", "actor", "policy", "detail", "suggestion", "problem")
@@ -461,19 +477,25 @@ class OfflineDrafter:
 
     # title -------------------------------------------------------------------------------------------
     def subject_of(self, text: str) -> str:
-        """The subject of the idea's first clause (地铁末班车太早了 → 地铁末班车), '' when it has none."""
+        """The noun phrase that is the subject of the idea's first clause (地铁末班车太早了 → 地铁末班车; 很多小区的快递
+        驿站只开到八点 → 快递驿站), '' when it has none. Uses jieba's part-of-speech tags."""
         clause = re.split(r"[，。；！？,;!?]", text.strip(), maxsplit=1)[0]
         clause = _SUBJECT_LEAD.sub("", _LEADING_CUE.sub("", clause))
-        out = ""
-        for tok in self.topics.tokenizer.cut(clause):
-            if tok in ("的", "那个", "这个", "那条", "这条", "那座", "这座") and out:
-                out = ""  # 社区的儿童游乐设施 → the head noun after 的
+        words = [(w.word, w.flag) for w in _pos_tokenizer(self.topics.tokenizer).cut(clause)]
+        out, has_noun = "", False
+        for i, (word, flag) in enumerate(words):
+            if word in ("的", "那个", "这个", "那条", "这条", "那座", "这座", "之") and out:
+                out, has_noun = "", False  # 社区的儿童游乐设施 → the head noun after 的
                 continue
-            if (tok in _SUBJECT_STOP or tok[0] in "无没不未太很挺较越" or re.search(r"^[几一二三四五六七八九十两半\d]|[天次年月点岁号]$", tok)
-                    or not re.fullmatch(r"[A-Za-z0-9\u4e00-\u9fff]+", tok) or len(out) + len(tok) > 12):
+            nxt = words[i + 1][1] if i + 1 < len(words) else ""
+            nounish = flag.startswith("n") or flag in _NOUN_FLAGS
+            verb_modifier = flag == "v" and len(word) >= 2 and nxt.startswith("n") and i > 0
+            if not (nounish or verb_modifier) or not re.fullmatch(r"[A-Za-z0-9\u4e00-\u9fff]+", word) \
+                    or len(out) + len(word) > 12:
                 break
-            out += tok
-        return out if 2 <= len(out) <= 10 and re.search(r"[\u4e00-\u9fff]{2}", out) else ""
+            out += word
+            has_noun = has_noun or nounish
+        return out if has_noun and 2 <= len(out) <= 10 and re.search(r"[\u4e00-\u9fff]{2}", out) else ""
 
     def problem_topic(self, text: str) -> str:
         """解决 + the first clause as a problem (花城大道那个天桥没有电梯 → 解决花城大道天桥没有电梯问题), or ''."""
@@ -588,13 +610,14 @@ def _overlap(a: str, b: str) -> float:
 
 
 def _is_ask(clause: str) -> bool:
-    """Whether a further clause of a request asks for something (并/同时 + verb, 在/对…) rather than describes."""
-    body = re.sub(r"^(?:并且|并|同时|还要|还|也要|也|再|要|应|另外|特别是|尤其是|或者|或|比如|例如)", "", clause.strip())
-    if re.match(r"^(?:特别是|尤其是|比如|例如|包括|覆盖|直到|至少|最好|每|方便|便于|以便|让|使|确保|保证)", clause.strip()):
+    """Whether a further clause of a request still asks for something (或者…, 并…, 方便…, 公示…) rather than
+    describes the situation (现在…, 轮椅也进不去, 很不方便)."""
+    c = clause.strip()
+    if re.match(r"^(?:不要|不得|不准|禁止|严禁|或者|或|并|同时|尤其|特别是|比如|例如|包括|方便|便于|以便|确保|保证)", c):
         return True
-    if re.match(r"^[\u4e00-\u9fff]{1,8}?(?:也要|也应|也应该|要|应该|应当|需要|可以)[\u4e00-\u9fff]", clause.strip()):
-        return True
-    return bool(_SUBJECT_VERB.match(body)) and not _DESCRIPTION.match(clause)
+    if _DESCRIPTION.match(c):
+        return False
+    return not re.search(r"不|没|难|很|太|较为|十分|非常|特别|越来越", c)
 
 
 def clean_measure(text: str) -> str:
@@ -605,11 +628,19 @@ def clean_measure(text: str) -> str:
     text = re.sub(r"的时候(?=不要|不准|不让|禁止)", "时段", text)
     text = re.sub(r"(?:不要让|不准|不让|别让)", "禁止", text)
     text = re.sub(rf"^([\u4e00-\u9fff]{{2,8}}?)(?:都|也|全部|统一|全都)(?=[{_VERB_START}])", r"\1", text)
-    text = re.sub(r"多(建|开)", r"增\1", re.sub(r"多设置?", "增设", re.sub(r"多装", "加装", text)))
+    text = re.sub(r"多建(?!议)", "增建", re.sub(r"多设置?", "增设", re.sub(r"多装", "加装", text)))
+    text = re.sub(r"多开(?=(?:几|一些)?(?:条|班|趟|个|家|间|辆))", "增开", text)
+    text = re.sub(r"(?<=[增加][建设装开])点(?=[\u4e00-\u9fff]{2})", "", text)
+    text = re.sub(r"多(?:给|为)(?=[\u4e00-\u9fff])", "为", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff])一下(?=[\u4e00-\u9fff]|$)", "", text)
+    first_clause, sep0, others = text.partition("，")
+    first_clause = re.sub(r"^(.{2,16}?)(?:应该|应当|要|需要)?更(?:加)?(规范|完善)$", r"\2\1", first_clause)
+    text = first_clause + sep0 + others
+    text = re.sub(r"多(开发|提供|组织|举办|安排|开展)(?:一些|一点)?", r"\1更多", text)
     text = _FEW.sub("", text).strip("，、 ")
     first, sep, rest = text.partition("，")
     loc = _LOCATIVE.match(first)
-    if loc and not first.startswith(("在", "对", "把", "为", "给", "由")):
+    if loc and not first.startswith(("在", "对", "把", "为", "给", "由")) and not _SUBJECT_VERB.match(first):
         first = "在" + first
     return first + sep + rest
 
