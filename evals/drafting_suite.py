@@ -28,7 +28,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from assistant.cultivation.claims import Evidence, check_claims, load_rules
+from assistant.cultivation.claims import check_claims, load_rules
 from assistant.cultivation.engine import OfflineDrafter
 from assistant.cultivation.models import DraftProposal, DraftRequest
 from assistant.cultivation.normalize import traditional_residue
@@ -128,20 +128,12 @@ class _Setup:
                             asked=asked or set()), norm
 
 
-def evidence_for(req: DraftRequest, draft: DraftProposal, norm: str) -> Evidence:
-    """What the draft may rest on: the idea, the answers, the references it cites, the routed units."""
-    cited = {s.doc_id for s in draft.sources}
-    units = [u.name for u in req.routing.units] if req.routing else []
-    units += [re.sub(r"（[^（）]*）$", "", u) for u in units] + list(draft.units)
-    return Evidence.build(req.idea, req.answers, [r for r in req.references if r.doc_id in cited], units,
-                          req.duplicate_count, extra_texts=[norm])
-
-
 def other_city(draft: DraftProposal, idea: str) -> list[str]:
     """Other places' names, masked names or messages in the body that the idea itself does not contain."""
     rules = load_rules()
     body = "".join(body_of(draft))
-    found = [p for p in rules.other_places if p in body and p not in idea]
+    found = [p for p in rules.other_places
+             if re.search(f"{p}(?!路|大道|大街|街|[东南西北中]路)", body) and p not in idea]
     found += [m for m in re.findall(r"(?<![A-Za-z0-9])[A-Z]\d{0,2}(?:市|区|县)", body) if m not in idea]
     found += [s.doc_id for s in draft.sources if s.kind == "item"]
     return found
@@ -155,10 +147,11 @@ def checks(draft: DraftProposal, row: dict[str, Any], req: DraftRequest, norm: s
     body = body_of(draft)
     text = "".join(body)
     reasons: list[str] = []
-    claims = check_claims(draft, evidence_for(req, draft, norm))
+    claims = check_claims(draft, drafter.evidence_for(req, draft))
     planted = [v for v in row.get("pii", []) if v and v in text]
     detected = find_pii(text)
-    others = other_city(draft, row["text"] + norm)
+    others = other_city(draft, row["text"] + norm + "".join(req.answers.values())
+                        + "".join(drafter.normaliser.normalise_text(a) for a in req.answers.values()))
     residue = drafter.normaliser.residue(text) + traditional_residue(text)
     prof = profile_of(drafter, row["text"])
     asked = [q.element for q in draft.questions]
@@ -222,7 +215,7 @@ def run_drafting(
         if shared:
             reasons.append("模板接缝：" + shared[0])
         metrics["auto_pass"] = float(all(metrics[k] == 1.0 for k in CHECKS))
-        review = rubric.review(draft, evidence_for(req, draft, norm))
+        review = rubric.review(draft, drafter.evidence_for(req, draft))
         metrics["review_mean"] = review.mean
         metrics["questions"] = float(len(draft.questions))
         details: dict[str, Any] = {"title": draft.title, "review": {d.key: d.score for d in review.dimensions},
@@ -231,7 +224,7 @@ def run_drafting(
         if answers:
             req2 = req.model_copy(update={"answers": answers, "asked": {q.element for q in draft.questions}})
             second = drafter.draft(req2)
-            after = rubric.review(second, evidence_for(req2, second, norm))
+            after = rubric.review(second, drafter.evidence_for(req2, second))
             metrics["uplift"] = after.mean - review.mean
             m2, r2 = checks(second, row, req2, norm, drafter)
             metrics["auto_pass_after"] = float(all(v == 1.0 for v in m2.values()))

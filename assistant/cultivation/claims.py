@@ -212,7 +212,7 @@ def place_names(sentence: str, rules: ClaimRules | None = None) -> list[str]:
     """Named places in ``sentence``: Guangzhou districts, other places, masked names, named roads/stations/parks."""
     rules = rules or load_rules()
     found = [d for d in rules.districts if d in sentence]
-    found += [p for p in rules.other_places if p in sentence]
+    found += [p for p in rules.other_places if re.search(f"{p}(?!路|大道|大街|街|[东南西北中]路)", sentence)]
     found += [m.group(0) for m in re.finditer(r"(?<![A-Za-z0-9])[A-Z]\d{0,2}(?:市|区|县)", sentence)]
     freq = _word_freq()
     for m in _ROAD_PLACE.finditer(sentence):

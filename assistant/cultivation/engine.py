@@ -58,7 +58,7 @@ _DESCRIPTION = re.compile(
 _CONNECTIVE = re.compile(r"^(?:另外|还有|同时|此外|而且|并且|再说|然后|其次|最后|首先|总之|所以|因此|但是|可是|不过|但)[，,]?")
 _VERB_START = "增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆多明落设"
 _LOCATIVE = re.compile(
-    rf"^(?P<loc>[\u4e00-\u9fff]{{2,10}}?(?:后|前|内|里|旁|周边|附近|门口|出口|沿线|期间|时段|站|广场|小区|公园|学校|医院|村|社区|"
+    rf"^(?P<loc>(?:(?![的在对把将给为])[\u4e00-\u9fff]){{2,10}}?(?:后|前|内|里|旁|周边|附近|门口|出口|沿线|期间|时段|站|广场|小区|公园|学校|医院|村|社区|"
     rf"路口|路段|市场))(?P<rest>[{_VERB_START}][\u4e00-\u9fff].*)$"
 )
 _FUNCTION = re.compile(r"[的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等]")
@@ -102,11 +102,15 @@ def _pos_tokenizer(tokenizer: Any) -> Any:
     return jieba.posseg.POSTokenizer(inner) if inner is not None else jieba.posseg.dt
 
 
+_ANY_VERB = re.compile(r"(?:增设|增加|增开|设立|设置|加装|加大|加强|开通|开设|开放|延长|安装|建设|建立|推广|推行|划定|配备|"
+                       r"提高|提升|提供|改造|规范|整治|整改|修复|实行|实施|保留|保障|引导|调整|限制|禁止|不准|不得|降低|减少|"
+                       r"公示|公开|公布|统一|扩大|完善|优化|取消|鼓励|出台|明确|落实|覆盖|督促|组织|检查|排查|查处|处罚|宣传|"
+                       r"培训|监管|发放|补贴|制定|共享|开展)")
 _GENERIC_ACTOR = re.compile(
     r"^(?:地铁公司|公交公司|单车公司|物业公司|有关单位|相关单位|政府部门|管理部门|职能部门|政府|[\u4e00-\u9fff]{1,4}部门(?=[对在把为给加做进开实建设出推]))"
 )
 _MODAL = re.compile(rf"(?:能够|(?<![功性效可技智动体热电])能|可以|应该|应当|需要|要)(?=[{_VERB_START}])")
-_FEW = re.compile(r"(?<=[增开设建装加排])(?:几条|几个|几家|几处|几台|几辆|一些|一点|一个|一座|一批)")
+_FEW = re.compile(r"(?<=[增开设建装加排])(?:几条|几个|几家|几处|几台|几辆|几趟|一些|一点|一个|一座|一批)")
 ANSWER_ELEMENTS = ("where", "affected", "evidence", "cause", "actor", "policy", "detail", "suggestion", "problem")
 
 
@@ -157,14 +161,12 @@ class OfflineDrafter:
         """(主办, 协办 or None, whether a routing decision gave them)."""
         routing = request.routing
         if routing is not None and routing.units and routing.abstain:
-            table = self.actor(text)
-            if table != self.catalogue.default_actor:
-                return table, None, False
+            return self.actor(text), None, False  # the router is unsure: the table, else 有关部门 (and ask)
         if routing is not None and routing.units:
             main = _unit_name(routing.units[0].name)
             top = routing.units[0].score or 1.0
             co = next((_unit_name(u.name) for u in routing.units[1:]
-                       if _unit_name(u.name) != main and u.score >= 0.6 * top), None)
+                       if _unit_name(u.name) != main and u.score >= 0.75 * top), None)
             return main, co, not routing.abstain
         return self.actor(text), None, False
 
@@ -280,7 +282,7 @@ class OfflineDrafter:
         for i, measure in enumerate(dict.fromkeys(measures)):
             suggestions.append(self.suggestion(measure, main, co if i == 0 else None, detail if i == 0 else ""))
         for remedy in c.remedies:
-            if len(suggestions) >= 4 or (measures and not remedy.always and sum(map(len, measures)) >= 16):
+            if len(suggestions) >= 4 or (measures and not remedy.always):
                 continue
             if any(_overlap(remedy.measure, m) >= 0.25 for m in measures):
                 continue
@@ -315,6 +317,18 @@ class OfflineDrafter:
         draft = enforce(draft, req.idea, topic_fn=lambda s: self.topics.topic(self.normaliser.normalise_text(s)))
         draft.questions = questions_for(prof, req.answers, req.asked, c)
         return draft
+
+    def evidence_for(self, request: DraftRequest, draft: DraftProposal | None = None) -> Evidence:
+        """What a draft of ``request`` may rest on (for :func:`assistant.cultivation.claims.check_claims` /
+        ``enforce_claims``, also on the model's output): the idea and the answers as given and normalised, the
+        references the draft cites (only those that apply in Guangzhou count), the routed units (and the units the
+        draft names) and the duplicate count."""
+        norm = [self.normaliser.normalise_text(t) for t in [request.idea, *request.answers.values()] if t]
+        cited = {s.doc_id for s in draft.sources} if draft is not None else {r.doc_id for r in request.references}
+        units = [u.name for u in request.routing.units] if request.routing else []
+        units += [_unit_name(u) for u in units] + (list(draft.units) if draft is not None else [])
+        refs = [r for r in request.references if r.doc_id in cited]
+        return Evidence.build(request.idea, request.answers, refs, units, request.duplicate_count, extra_texts=norm)
 
     # pieces ------------------------------------------------------------------------------------------
     @staticmethod
@@ -524,17 +538,26 @@ class OfflineDrafter:
     def title_topic(self, measures: list[str], text: str, object_: str) -> str:
         """关于 + object + action: from the citizen's main request, else a remedy's title, else the keywords."""
         cfg = self.catalogue.raw["title"]
+        subject = self.subject_of(text)
         for measure in measures:
             topic = measure.split("，")[0]
             topic = re.sub(cfg["actor_prefix"], "", topic)
-            topic = re.sub(cfg["vague"], "", topic)
+            topic = re.sub(f"(?<![一二三四五六七八九十两\\d])(?:{cfg['vague']})", "", topic)
             topic = re.sub(cfg["more_verb"], "", topic)
             topic = re.sub(r"^(?:该|其|提出人|群众)", "", topic)
             topic = re.sub(r"^(全市|各区|全区)的", r"\1", topic)
             loc = re.match(cfg["locative"], topic)
             if loc and not topic.startswith("在"):
                 topic = "在" + topic
-            topic = self._with_place(topic, text)
+            if not (_SUBJECT_VERB.match(topic) or _ACTOR_START.match(topic)) and self.subject_of(topic):
+                topic = "推动" + topic
+            elif len(topic) <= 6 and subject and subject not in topic:
+                topic = subject + topic
+            else:
+                topic = self._with_place(topic, text)
+            if len(topic) > int(cfg["max_len"]):
+                topic = re.sub(r"(?<=[\u4e00-\u9fff]{2})(?:在|于)[^，在对]{2,8}?(?=对|向|给|开放|实行)", "", topic)
+                topic = re.sub(r"(?<=[\u4e00-\u9fff]{2})对[^，]{2,8}?(?=开放|公开|公示)", "", topic)
             topic = _cut(topic, int(cfg["max_len"]))
             verbs = "|".join(self.catalogue.topic_verbs)
             if len(topic) >= 4 and (re.match(rf"^(?:在[^，]{{2,12}}?)?[{_VERB_START}对将]", topic) or re.search(verbs, topic)
@@ -617,7 +640,9 @@ def _is_ask(clause: str) -> bool:
         return True
     if _DESCRIPTION.match(c):
         return False
-    return not re.search(r"不|没|难|很|太|较为|十分|非常|特别|越来越", c)
+    if _ANY_VERB.search(c) and not re.match(r"^[\u4e00-\u9fff]{1,6}(?:也|都)?(?:进不去|上不去|过不去|用不了)", c):
+        return True
+    return not re.search(r"不(?!文明|合格|规范|达标|良)|没|难|很|太|较为|十分|非常|特别|越来越", c)
 
 
 def clean_measure(text: str) -> str:
@@ -630,6 +655,7 @@ def clean_measure(text: str) -> str:
     text = re.sub(rf"^([\u4e00-\u9fff]{{2,8}}?)(?:都|也|全部|统一|全都)(?=[{_VERB_START}])", r"\1", text)
     text = re.sub(r"多建(?!议)", "增建", re.sub(r"多设置?", "增设", re.sub(r"多装", "加装", text)))
     text = re.sub(r"多开(?=(?:几|一些)?(?:条|班|趟|个|家|间|辆))", "增开", text)
+    text = re.sub(r"增开几班", "增开班次", re.sub(r"出个规定", "出台规定", text))
     text = re.sub(r"(?<=[增加][建设装开])点(?=[\u4e00-\u9fff]{2})", "", text)
     text = re.sub(r"多(?:给|为)(?=[\u4e00-\u9fff])", "为", text)
     text = re.sub(r"(?<=[\u4e00-\u9fff])一下(?=[\u4e00-\u9fff]|$)", "", text)
