@@ -63,6 +63,7 @@ _LOCATIVE = re.compile(
 )
 _FUNCTION = re.compile(r"[的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等]")
 _PREAMBLE = re.compile(
+    r"^(?:其实)?(?:已经)?(?:说了|反映了|讲了|提了)(?:很久|好久|很多次|多次|几次|好几次)了?$|"
     r"^(?:你好|您好|领导好)?(?:我|本人)?(?:想|要|来)?(?:反映|说说|说一下|讲讲|谈谈|提)(?:一下|下)?(?:个事|一件事|一个事|个问题|"
     r"一个问题|一个建议|个建议)?(?:[\u4e00-\u9fff]{0,14}?(?:的事情|的事|的问题|的想法|一点想法|一点建议))?$"
 )
@@ -208,8 +209,9 @@ class OfflineDrafter:
 
         groups, grievances = self._sort(text)
         main, co, routed = self._units(req, text + "".join(answers.values()))
-        first = next((self._third(x) for x in groups["situation"] if not re.match(r"^(?:我|其)?(?:居住|住)", x)), "")
-        hint = self.subject_of(first) if first else ""
+        clauses = [c for x in groups["situation"] + groups["cause"] if not re.match(r"^(?:我|其)?(?:居住|住)", x)
+                   for c in re.split(r"[，。；]", self._third(x)) if c and not re.match(r"^(?:其为|其是|提出人)", c)]
+        hint = next((h for h in (self.subject_of(c) for c in clauses[:4]) if h), "")
         measures = [m for s in groups["suggestion"] for m in self.measures(s, hint)]
         measures += [m for m in self.measures(answers.get("suggestion", ""), hint)]
         topic = self.title_topic(measures, text, "")
@@ -637,6 +639,8 @@ def _is_ask(clause: str) -> bool:
     describes the situation (现在…, 轮椅也进不去, 很不方便)."""
     c = clause.strip()
     if re.match(r"^(?:不要|不得|不准|禁止|严禁|或者|或|并|同时|尤其|特别是|比如|例如|包括|方便|便于|以便|确保|保证)", c):
+        return True
+    if re.search(r"不要|不准|不得|禁止|严禁|不让", c):
         return True
     if _DESCRIPTION.match(c):
         return False
