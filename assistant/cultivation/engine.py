@@ -64,6 +64,7 @@ _LOCATIVE = re.compile(
 _FUNCTION = re.compile(r"[的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等]")
 _PREAMBLE = re.compile(
     r"^(?:其实)?(?:已经)?(?:说了|反映了|讲了|提了)(?:很久|好久|很多次|多次|几次|好几次)了?$|"
+    r"^(?:我|其)?(?:想|要)?建议一下$|"
     r"^(?:你好|您好|领导好)?(?:我|本人)?(?:想|要|来)?(?:反映|说说|说一下|讲讲|谈谈|提)(?:一下|下)?(?:个事|一件事|一个事|个问题|"
     r"一个问题|一个建议|个建议)?(?:[\u4e00-\u9fff]{0,14}?(?:的事情|的事|的问题|的想法|一点想法|一点建议))?$"
 )
@@ -111,6 +112,7 @@ _GENERIC_ACTOR = re.compile(
     r"^(?:地铁公司|公交公司|单车公司|物业公司|有关单位|相关单位|政府部门|管理部门|职能部门|政府|[\u4e00-\u9fff]{1,4}部门(?=[对在把为给加做进开实建设出推]))"
 )
 _MODAL = re.compile(rf"(?:能够|(?<![功性效可技智动体热电])能|可以|应该|应当|需要|要)(?=[{_VERB_START}])")
+_BARE_VERB = re.compile(r"更换|修复|修好|修理|维修|处理|解决|整治|清理|拆除|改造|安装|加装|增设|设置|增加|管理|规范")
 _FEW = re.compile(r"(?<=[增开设建装加排])(?:几条|几个|几家|几处|几台|几辆|几趟|一些|一点|一个|一座|一批)")
 ANSWER_ELEMENTS = ("where", "affected", "evidence", "cause", "actor", "policy", "detail", "suggestion", "problem")
 
@@ -209,7 +211,7 @@ class OfflineDrafter:
 
         groups, grievances = self._sort(text)
         main, co, routed = self._units(req, text + "".join(answers.values()))
-        clauses = [c for x in groups["situation"] + groups["cause"] if not re.match(r"^(?:我|其)?(?:居住|住)", x)
+        clauses = [c for x in groups["situation"] + groups["impact"] + groups["cause"] if not re.match(r"^(?:我|其)?(?:居住|住)", x)
                    for c in re.split(r"[，。；]", self._third(x)) if c and not re.match(r"^(?:其为|其是|提出人)", c)]
         hint = next((h for h in (self.subject_of(c) for c in clauses[:4]) if h), "")
         measures = [m for s in groups["suggestion"] for m in self.measures(s, hint)]
@@ -346,6 +348,10 @@ class OfflineDrafter:
         groups: dict[str, list[str]] = {"situation": [], "cause": [], "impact": [], "suggestion": []}
         grievances: list[tuple[str, str]] = []
         for sentence in split_sentences(text, max_len=400):
+            kept = [x for x in re.split(r"(?<=[，,])", sentence) if not _PREAMBLE.match(x.strip().rstrip("，,。"))]
+            sentence = "".join(kept).strip("，, ")
+            if not sentence:
+                continue
             whole = grievance_category(sentence, c)
             if whole:
                 parts = split_suggestion(sentence, c)
@@ -433,7 +439,7 @@ class OfflineDrafter:
         kept += [c for c in clauses[1:] if _is_ask(c)]
         body = clean_measure("，".join(kept))
         bare = re.sub(r"^(?:尽快|及时|赶紧|马上|早日|抓紧)", "", body)
-        if len(bare) <= 3 and bare and re.match(f"^[{_VERB_START}]", bare) and object_hint:
+        if len(bare) <= 3 and _BARE_VERB.fullmatch(bare) and object_hint:
             body = bare + object_hint
         demand = re.compile(self.catalogue.raw["grievance_demands"])
         if len(body) < 4 or len(demand.sub("", body).strip("，、 ")) < 3:
@@ -455,7 +461,8 @@ class OfflineDrafter:
     def request(self, sentence: str) -> str:
         """The verb phrase of a citizen's request: cue (建议/希望…), subject (政府…) and fillers removed from
         every clause, 把-constructions turned round (把水管更换 → 更换水管)."""
-        clauses = [self._clause(c) for c in re.split(r"[，,]", _END.sub("", sentence.strip()))]
+        clauses = [self._clause(re.sub(r"(?<=[\u4e00-\u9fff])(?:能不能|能否|可不可以|是否可以|可否|是不是可以)(?=[\u4e00-\u9fff])",
+                                       "", c)) for c in re.split(r"[，,]", _END.sub("", sentence.strip()))]
         return "，".join(c for c in clauses if c)
 
     def _clause(self, clause: str) -> str:
