@@ -507,7 +507,7 @@ class OfflineDrafter:
         words = [(w.word, w.flag) for w in _pos_tokenizer(self.topics.tokenizer).cut(clause)]
         out, has_noun = "", False
         for i, (word, flag) in enumerate(words):
-            if word in ("的", "那个", "这个", "那条", "这条", "那座", "这座", "之") and out:
+            if word in ("的", "那个", "这个", "那条", "这条", "那座", "这座", "之", "时候", "时", "期间") and out:
                 out, has_noun = "", False  # 社区的儿童游乐设施 → the head noun after 的
                 continue
             nxt = words[i + 1][1] if i + 1 < len(words) else ""
