@@ -274,11 +274,22 @@ def grade_agreement(path: Path, rubric: QualityRubric | None = None) -> dict[str
             per[k][1].append(review.score(k))
         by_engine.setdefault(row.get("engine", "?"), []).append(sum(scores.values()) / 6)
     dims = {REVIEW_DIMENSIONS[k]: round(spearman(*per[k]), 3) for k in REVIEW_DIMENSIONS}
-    hand_dims = {REVIEW_DIMENSIONS[k]: round(statistics.fmean(per[k][0]), 2) for k in REVIEW_DIMENSIONS}
+    current = [(h, r, row) for h, r, row in zip(hand_totals, rubric_totals, rows, strict=True)
+               if row.get("engine") == "offline-v2"]
+    by_round: dict[str, list[dict[str, int]]] = {}
+    for row in rows:
+        if row.get("engine") == "offline-v2":
+            by_round.setdefault(f"round{row.get('round', 1)}", []).append(row["scores"])
+    rounds = {
+        name: {"n": len(scores), "mean": round(statistics.fmean(sum(x.values()) / 6 for x in scores), 2),
+               **{REVIEW_DIMENSIONS[k]: round(statistics.fmean(x[k] for x in scores), 2) for k in REVIEW_DIMENSIONS}}
+        for name, scores in sorted(by_round.items())
+    }
     return {"n": len(rows), "spearman_total": round(spearman(hand_totals, rubric_totals), 3),
+            "spearman_total_current_engine_only": round(spearman([c[0] for c in current], [c[1] for c in current]), 3),
             "spearman_by_dimension": dims,
             "hand_mean_by_engine": {k: round(statistics.fmean(v), 2) for k, v in by_engine.items()},
-            "hand_mean_by_dimension": hand_dims}
+            "hand_current_engine_by_round": rounds}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,11 +57,15 @@ _TIME = re.compile(r"去年|今年|上个?月|上周|每天|每周|每晚|每年
                    r"[一二三四五六七八九十两几半]+(?:次|天|个月|年|周|点)|早高峰|晚上|夜间|凌晨")
 _CAUSE = re.compile(r"成因|原因|因为|由于|缺乏|缺少|不足|不到位|职责|推诿|不归|没有人管|资金|标准")
 _COLLOQUIAL = re.compile(
-    r"[吧呢啊嘛呀哦]|好多|搞|咋|啥|太[\u4e00-\u9fff]{1,3}了|死了|要死|真的|特别特别|老是|挺|蛮|一下子|咱|俺|啥的"
+    r"[吧呢啊嘛呀哦]|好多|搞|咋|啥|太[\u4e00-\u9fff]{1,3}了|死了|要死|真的|特别特别|老是|挺|蛮|一下子|咱|俺|啥的|一点[。，]|"
+    r"怎么|那块|要是|就好了|这样了|一个钟|多到|离谱|放在一起|很烦|其为一|不关他事|就是|人多到|又[\u4e00-\u9fff]{1,2}又|"
+    r"根本|一堆|都没用|好几|说了还|讲点|这么|那么"
 )
 _FIRST_PERSON = re.compile(r"我(?!国|市|省|区)|本人")
 _GENERIC_GRAMS = frozenset({"广州", "州市", "广东", "东省", "中华", "华人", "人民", "民共", "共和", "和国", "条例", "管理",
                             "规定", "办法", "实施", "关于", "百姓", "姓提", "提案", "建设", "工作", "服务", "社会"})
+_TOPIC_STOP = frozenset({"建议", "提出", "出人", "反映", "问题", "推动", "加强", "开展", "设置", "增设", "进行", "提高",
+                         "完善", "改进", "有关", "部门", "群众", "老人", "居民"})
 _OTHER_PRACTICE = re.compile(r"借鉴|参照|学习[^，。]{0,6}(?:做法|经验)|外地|兄弟城市|先进城市")
 
 
@@ -113,12 +117,11 @@ class QualityRubric:
     def topic_coverage(self, draft: DraftProposal) -> float:
         """Share of points that share at least one character bigram (two for long topics) with the title topic."""
         topic = title_topic(draft.title) or draft.title
-        grams = _bigrams(re.sub(r"^(在|对|将|把)", "", topic))
+        grams = _bigrams(re.sub(r"^(在|对|将|把|推动|解决)", "", topic)) - _GENERIC_GRAMS - _TOPIC_STOP
         points = [p for p in draft.analysis + draft.suggestions if p.strip() and not _GAP.fullmatch(p.strip())]
         if not grams or not points:
             return 0.0
-        need = 2 if len(grams) >= 6 else 1
-        return sum(1 for p in points if len(_bigrams(p) & grams) >= need) / len(points)
+        return sum(1 for p in points if _bigrams(p) & grams) / len(points)
 
     # the six dimensions ----------------------------------------------------------------------------------
     def review(self, draft: DraftProposal, evidence: Evidence | None = None) -> QualityReport:
@@ -143,8 +146,14 @@ class QualityRubric:
         value = 3.0 + (1 if action else -0.5) + (0.5 if 6 <= len(topic) <= 24 else -0.5)
         if topic == self.catalogue.fallback_topic or topic.startswith(self.catalogue.default_topic_verb):
             value -= 1.5
-        if re.search(r"[，。？！]|^(?:的|在的)", topic):
+        if re.search(r"[，。？！]|^(?:的|在的)|您好|你好", topic):
             value -= 1.5
+        if re.search(r"该路段|这条|那条|这个|那个|那块|这些|^该", topic):
+            value -= 1  # points at something the title never names
+        if re.search(r"被[^，]{0,8}(?:打|骂|推|撞|骗)|家孩子|我家", topic):
+            value -= 2  # a personal grievance as the topic
+        if topic.startswith(("推动", "解决")) or topic.count("的") >= 2 or re.search(r"的地方$|一点$|一下", topic):
+            value -= 0.5
         coverage = self.topic_coverage(d)
         value += 0.5 if coverage >= 0.6 else -2 if coverage < 0.3 else 0
         reason = f"标题{'写明了行动' if action else '没有写明要做什么'}；{coverage:.0%} 的条目围绕标题。"
@@ -231,11 +240,15 @@ class QualityRubric:
             issues.append("拼接痕迹或问句")
         if "个人信息已隐去" in body:
             issues.append("隐去占位")
-        long = [s for p in points for s in sentences_of(p) if len(s) > 130]
+        long = [s for p in points for s in sentences_of(p) if len(s) > 110]
         if long:
             issues.append("句子过长")
-        if re.search(r"据提出人反映，(?:说|想|其实|其是)", body):
+        if re.search(r"据提出人反映，(?:说|想|其实|其是)|尊敬的|你们好|您好", body):
             issues.append("照搬口述")
+        gap_objects = [m.group(1) for mark in _GAP.findall(body) for item in mark.split("；")
+                       for m in [re.match(r"(.+)问题(?:影响|持续|的|$)", item)] if m]
+        if any(re.search(r"^(?:时候|其|乘坐|住|该)|很$|的$|是$|住$|[A-Za-z0-9]$", g) or len(g) < 2 for g in gap_objects):
+            issues.append("待补充项断词")
         value = 5 - 0.9 * len(issues) - (0.5 if colloquial >= 4 else 0)
         return self._dim("language", value, "语言规范。" if not issues else "存在" + "、".join(issues) + "。")
 
