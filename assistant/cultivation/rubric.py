@@ -171,9 +171,12 @@ class QualityRubric:
             problems += [f"法律义务“{p}”" for p in rules.legal if p in body and "《" not in body]
             problems += [f"外地地名“{p}”" for p in rules.other_places if p in body]
             problems += [f"外地（{m}）" for m in re.findall(r"(?<![A-Za-z0-9])[A-Z]\d{0,2}(?:市|区|县)", body)]
-        if find_pii(body):
+        pii = bool(find_pii(body))
+        if pii:
             problems.append("正文含个人信息")
         value = 5 - 1.5 * min(3, len(problems))
+        if pii:
+            value = min(value, 2)
         if not d.analysis or all(_GAP.fullmatch(p.strip()) for p in d.analysis):
             value = min(value, 3)
         reason = "所写情况均有来源。" if not problems else "；".join(dict.fromkeys(problems[:4])) + "。"
@@ -284,7 +287,7 @@ class QualityRubric:
         hard = [v for v in violations if v.hard]
         soft = [v for v in violations if not v.hard and v.code not in ("proposer_missing", "suggestion_actor")]
         fmt = 5 - 2 * len(hard) - 0.5 * len(soft)
-        worst = min(_clamp(fmt), review.score("language"), review.score("citation"))
+        worst = _clamp(fmt - 0.5 * (5 - review.score("language")) - 0.5 * (5 - review.score("citation")))
         dims = [d.model_copy(update={"name": DIMENSIONS[d.key]}) for d in review.dimensions[:4]]
         reason = "；".join(v.message for v in hard + soft) or "符合附件1 标准格式。"
         reason += f"语言：{review.dimensions[4].reason}引用：{review.dimensions[5].reason}"
