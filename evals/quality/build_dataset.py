@@ -81,8 +81,10 @@ def build() -> list[dict[str, Any]]:
     from evals.drafting_suite import _Setup
 
     rows = [json.loads(line) for line in IDEAS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    chosen = [r for r in rows if r["source"] == "citizen"][:: 100 // PER_SOURCE][:PER_SOURCE]
-    chosen += [r for r in rows if r["source"] == "message"][:: 150 // PER_SOURCE][:PER_SOURCE]
+    citizen = [r for r in rows if r["source"] == "citizen"]
+    messages = [r for r in rows if r["source"] == "message"]
+    chosen = citizen[:: max(1, len(citizen) // PER_SOURCE)][:PER_SOURCE]
+    chosen += messages[:: max(1, len(messages) // PER_SOURCE)][:PER_SOURCE]
     searcher = CorpusSearcher(exclude={r["doc_id"] for r in chosen if r.get("doc_id")})
     setup = _Setup(CultivationService(OfflineDrafter(), searcher=searcher))
     drafts = [setup.drafter.draft(setup.request(r["text"])[0]) for r in chosen]
