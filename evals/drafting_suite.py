@@ -47,7 +47,8 @@ CHECKS = ("compliant", "claims_ok", "pii_free", "no_other_city", "balanced", "no
 
 
 VAGUE = ["建议有关部门高度重视，进一步加强管理。", "建议相关部门开展专项调研，建立群众意见收集和反馈渠道。"]
-INVENTED = ["从往期群众留言看，同类问题曾多次被反映，具有一定普遍性。", "《汕头市市容和环境卫生管理条例》第十二条对此已有规定，但在基层落实中仍有差距。"]
+INVENTED = ["从往期群众留言看，同类问题曾多次被反映，具有一定普遍性。",
+            "《汕头市市容和环境卫生管理条例》第十二条对此已有规定，但在基层落实中仍有差距。"]
 PERTURBATIONS = ("remove", "vague", "offtopic", "invented")
 
 

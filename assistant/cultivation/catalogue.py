@@ -114,7 +114,8 @@ def load_catalogue(path: Path = DRAFTING_FILE) -> DraftingCatalogue:
         request_trail=re.compile(raw["requests"]["trail"]),
         request_disposal=re.compile(raw["requests"]["disposal"]),
         request_frames=_frames(raw["requests"]["frames"]),
-        remedies=tuple(Remedy(re.compile(r["pattern"]), r["key"], r["measure"], r["title"], bool(r.get("always"))) for r in raw["remedies"]),
+        remedies=tuple(Remedy(re.compile(r["pattern"]), r["key"], r["measure"], r["title"], bool(r.get("always")))
+                       for r in raw["remedies"]),
         raw=raw,
     )
 

@@ -30,7 +30,8 @@ ClaimKind = Literal["number", "place", "institution", "document", "stock", "lega
 KIND_ZH = {"number": "数字", "place": "地名", "institution": "单位", "document": "文件", "stock": "套话式论断",
            "legal": "法律义务"}
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
 _CN_NUM = "零〇一二两三四五六七八九十百千万"
 _MEASURE = (
@@ -236,7 +237,8 @@ def _word_freq() -> dict[str, int]:
 def _institution_claims(sentence: str, rules: ClaimRules) -> list[str]:
     out = []
     for m in _INSTITUTION.finditer(sentence):
-        name = re.sub(r"^(?:建议|由|请|会同|联合|督促|指导|推动|支持|鼓励|要求|以及|和|与|及|并|在|对|向|为|其所在|所在|该|其)+",
+        name = re.sub(r"^(?:建议|由|请|会同|联合|督促|指导|推动|支持|鼓励|要求|以及|和|与|及|并|在|对|向|为|其所在|"
+                      r"所在|该|其)+",
                       "", m.group(0))
         name = re.sub(r"^(?:改进|加强|完善|规范|优化|推进|落实|解决|关于|治理|整治)+", "", name)
         if not any(g in name for g in rules.generic_institutions) and len(name) >= 3 and not re.fullmatch(
@@ -251,7 +253,8 @@ def _supported_place(claim: str, corpus: str) -> bool:
     for cut in range(1, len(claim) - 1):  # 改进社区医院 → 社区医院: a verb in front of a named place
         if claim[cut:] in corpus:
             return True
-    stem = re.sub(r"(大道|大街|路|街道|街|巷|涌|地铁站|公交站|站|公园|广场|新村|村|镇|市场|小学|中学|医院|市|区|县)$", "",
+    stem = re.sub(r"(大道|大街|路|街道|街|巷|涌|地铁站|公交站|站|公园|广场|新村|村|镇|市场|小学|中学|医院|市|区|"
+                  r"县)$", "",
                   claim)
     return len(stem) >= 2 and stem in corpus
 

@@ -47,7 +47,7 @@ _RHETORICAL = re.compile(r"(为什么|为何|凭什么|难道|怎么能|怎么�
 _REQUEST_START = re.compile(
     r"(?:^|[，,；;：:])\s*(?:另外|还有|同时|所以|因此|因而|特此|在此)?[，,]?(?:我们|本人|我)?(?:强烈|真诚|诚恳地?)?"
     r"(?:建议|希望|恳请|呼吁|请求|提议|盼望|期望|期盼|请|能否|可否|能不能|可不可以|是否可以|最好|应该|应当|要求|需要尽快|"
-    r"[\u4e00-\u9fff]{1,8}(?:应该|应当|要|需要|能够?|可以)(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多]))"
+    r"[\u4e00-\u9fff]{1,8}(?:应该|应当|要|需要|能够?|可以)(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多在对把将为给]))"
 )
 _REQUEST_Q = re.compile(r"(建议|能否|可否|是否可以|可不可以|能不能|希望|请)")
 _UNIT_SUFFIX = re.compile(r"（[^（）]*）$")
@@ -55,7 +55,8 @@ _DESCRIPTION = re.compile(
     r"^(?:现在|目前|因为|由于|但是|可是|不然|否则|这样|那样|其实|而且|毕竟|所以|反正|结果|本来|很多|不少|大家|群众|老人|"
     r"有的|有些|经常|每次|每天|导致|造成|影响)"
 )
-_CONNECTIVE = re.compile(r"^(?:另外|还有|同时|此外|而且|并且|再说|然后|其次|最后|首先|总之|所以|因此|但是|可是|不过|但)[，,]?")
+_CONNECTIVE = re.compile(r"^(?:另外|还有|同时|此外|而且|并且|再说|然后|其次|最后|首先|总之|所以|因此|但是|可是|不过|"
+                         r"但)[，,]?")
 _VERB_START = "增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆多明落设"
 _LOCATIVE = re.compile(
     rf"^(?P<loc>(?:(?![的在对把将给为])[\u4e00-\u9fff]){{2,10}}?(?:后|前|内|里|旁|周边|附近|门口|出口|沿线|期间|时段|站|广场|小区|公园|学校|医院|村|社区|"
@@ -104,14 +105,15 @@ def _pos_tokenizer(tokenizer: Any) -> Any:
     return jieba.posseg.POSTokenizer(inner) if inner is not None else jieba.posseg.dt
 
 
-_ANY_VERB = re.compile(r"(?:增设|增加|增开|设立|设置|加装|加大|加强|开通|开设|开放|延长|安装|建设|建立|推广|推行|划定|配备|"
+_ANY_VERB = re.compile(r"(?:增设|增加|增开|设立|设置|加装|加大|加强|开通|开设|开放|延长|安装|建设|建立|推广|推行|"
+                       r"划定|配备|"
                        r"提高|提升|提供|改造|规范|整治|整改|修复|实行|实施|保留|保障|引导|调整|限制|禁止|不准|不得|降低|减少|"
                        r"公示|公开|公布|统一|扩大|完善|优化|取消|鼓励|出台|明确|落实|覆盖|督促|组织|检查|排查|查处|处罚|宣传|"
                        r"培训|监管|发放|补贴|制定|共享|开展)")
 _GENERIC_ACTOR = re.compile(
     r"^(?:地铁公司|公交公司|单车公司|物业公司|有关单位|相关单位|政府部门|管理部门|职能部门|政府|[\u4e00-\u9fff]{1,4}部门(?=[对在把为给加做进开实建设出推]))"
 )
-_MODAL = re.compile(rf"(?:能够|(?<![功性效可技智动体热电])能|可以|应该|应当|需要|要)(?=[{_VERB_START}])")
+_MODAL = re.compile(rf"(?:能够|(?<![功性效可技智动体热电])能|可以|应该|应当|需要|要)(?=[{_VERB_START}在对把将为给])")
 _BARE_VERB = re.compile(r"更换|修复|修好|修理|维修|处理|解决|整治|清理|拆除|改造|安装|加装|增设|设置|增加|管理|规范")
 _FEW = re.compile(r"(?<=[增开设建装加排])(?:几条|几个|几家|几处|几台|几辆|几趟|一些|一点|一个|一座|一批)")
 ANSWER_ELEMENTS = ("where", "affected", "evidence", "cause", "actor", "policy", "detail", "suggestion", "problem")
@@ -211,12 +213,13 @@ class OfflineDrafter:
 
         groups, grievances = self._sort(text)
         main, co, routed = self._units(req, text + "".join(answers.values()))
-        clauses = [c for x in groups["situation"] + groups["impact"] + groups["cause"] if not re.match(r"^(?:我|其)?(?:居住|住)", x)
+        described_sentences = groups["situation"] + groups["impact"] + groups["cause"]
+        clauses = [c for x in described_sentences if not re.match(r"^(?:我|其)?(?:居住|住)", x)
                    for c in re.split(r"[，。；]", self._third(x)) if c and not re.match(r"^(?:其为|其是|提出人)", c)]
         hint = next((h for h in (self.subject_of(c) for c in clauses[:4]) if h), "")
         measures = [m for s in groups["suggestion"] for m in self.measures(s, hint)]
         measures += [m for m in self.measures(answers.get("suggestion", ""), hint)]
-        topic = self.title_topic(measures, text, "")
+        topic = self.title_topic(measures, "".join(described_sentences) or text, "")
         described = "".join(self._third(s) for s in groups["situation"] + groups["impact"])
         place = re.match(r"^在(?P<p>[^，]{2,10}?)(?:后|前|内|里|期间|时段)?(?=[" + _VERB_START + "])", topic)
         object_ = hint or (place["p"] if place else self.object_of(described or text, measures))
@@ -410,7 +413,8 @@ class OfflineDrafter:
         value = answers.get(element, "").strip()
         if not value:
             return ""
-        value = re.sub(r"^(?:嗯|就是|那个|是的|对|是|在|就在|大概是|主要是在(?=[\u4e00-\u9fff]{2,}(?:区|镇|路)))[，,]?", "",
+        value = re.sub(r"^(?:嗯|就是|那个|是的|对|是|在|就在|大概是|主要是在(?=[\u4e00-\u9fff]{2,}(?:区|镇|路)))[，"
+                       r",]?", "",
                        value)
         value = "".join(self._third(s) for s in split_sentences(value))
         lead = self.catalogue.raw["answer_leads"].get(element, "")
@@ -461,7 +465,8 @@ class OfflineDrafter:
     def request(self, sentence: str) -> str:
         """The verb phrase of a citizen's request: cue (建议/希望…), subject (政府…) and fillers removed from
         every clause, 把-constructions turned round (把水管更换 → 更换水管)."""
-        clauses = [self._clause(re.sub(r"(?<=[\u4e00-\u9fff])(?:能不能|能否|可不可以|是否可以|可否|是不是可以)(?=[\u4e00-\u9fff])",
+        clauses = [self._clause(re.sub(r"(?<=[\u4e00-\u9fff])(?:能不能|能否|可不可以|是否可以|可否|"
+                                       r"是不是可以)(?=[\u4e00-\u9fff])",
                                        "", c)) for c in re.split(r"[，,]", _END.sub("", sentence.strip()))]
         return "，".join(c for c in clauses if c)
 
@@ -483,7 +488,8 @@ class OfflineDrafter:
             measure = _GENERIC_ACTOR.sub("", measure)
             return self.suggestion(measure, main, co, detail)
         if (_ACTOR_START.match(measure) and not measure.startswith(("在", "对", "把", "为", "给"))
-                and not re.match(r"^(?:学校|医院|社区|街道|物业|居委会|村委会|公园|市场|商场|企业|平台|商家|交警)", measure)):
+                and not re.match(r"^(?:学校|医院|社区|街道|物业|居委会|村委会|公园|市场|商场|企业|平台|商家|"
+                                 r"交警)", measure)):
             text = "建议" + measure
         else:
             if not ours and not _SUBJECT_VERB.match(measure):
@@ -569,9 +575,11 @@ class OfflineDrafter:
                 topic = re.sub(r"(?<=[\u4e00-\u9fff]{2})对[^，]{2,8}?(?=开放|公开|公示)", "", topic)
             topic = _cut(topic, int(cfg["max_len"]))
             verbs = "|".join(self.catalogue.topic_verbs)
-            if len(topic) >= 4 and (re.match(rf"^(?:在[^，]{{2,12}}?)?[{_VERB_START}对将]", topic) or re.search(verbs, topic)
+            starts_with_verb = re.match(rf"^(?:在[^，]{{2,12}}?)?[{_VERB_START}对将]", topic)
+            if len(topic) >= 4 and (starts_with_verb or re.search(verbs, topic)
                                     or _SUBJECT_VERB.search(topic)
-                                    or re.search(r"加密|增开|开设|安排|保证|开放|公示|公开|整合|推行|出台|规划为|取消|限制|禁止",
+                                    or re.search(r"加密|增开|开设|安排|保证|开放|公示|公开|整合|推行|出台|规划为|"
+                                                 r"取消|限制|禁止",
                                                  topic)):
                 return topic
         fallback = next((_cut(re.sub(cfg["vague"], "", m.split("，")[0]), int(cfg["max_len"])) for m in measures
@@ -645,7 +653,8 @@ def _is_ask(clause: str) -> bool:
     """Whether a further clause of a request still asks for something (或者…, 并…, 方便…, 公示…) rather than
     describes the situation (现在…, 轮椅也进不去, 很不方便)."""
     c = clause.strip()
-    if re.match(r"^(?:不要|不得|不准|禁止|严禁|或者|或|并|同时|尤其|特别是|比如|例如|包括|方便|便于|以便|确保|保证)", c):
+    if re.match(r"^(?:不要|不得|不准|禁止|严禁|或者|或|并|同时|尤其|特别是|比如|例如|包括|方便|便于|以便|确保|"
+                r"保证)", c):
         return True
     if re.search(r"不要|不准|不得|禁止|严禁|不让", c):
         return True
@@ -686,7 +695,8 @@ def _chunks(sentence: str, limit: int = 90) -> list[str]:
     """A long run-on sentence as several sentences: at 而且/另外/还有…, then at commas (≈ ``limit`` characters)."""
     if len(sentence) <= limit:
         return [sentence]
-    parts = [p for p in re.split(r"[，,](?:而且|另外|还有就是|还有|同时|此外|再加上)[，,]?", sentence.rstrip("。")) if p]
+    parts = [p for p in re.split(r"[，,](?:而且|另外|还有就是|还有|同时|此外|再加上)[，"
+                                 r",]?", sentence.rstrip("。")) if p]
     out: list[str] = []
     for part in parts:
         current = ""

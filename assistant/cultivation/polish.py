@@ -82,7 +82,8 @@ class Polisher:
                 result = self.normaliser.normalise(after)
                 if result.text != after and _same_quotes(after, result.text):
                     changes = "、".join(f"{a}→{b or '删去'}" for a, b in result.changes[:4])
-                    after, reasons = result.text, [*reasons, f"口语改为书面语（{changes}）" if changes else "规范标点和语气"]
+                    reason = f"口语改为书面语（{changes}）" if changes else "规范标点和语气"
+                    after, reasons = result.text, [*reasons, reason]
                 if find_pii(after):
                     after = enforce(draft.model_copy(update={section: [after]}), None).model_dump()[section][0]
                     reasons.append("隐去个人信息")

@@ -21,7 +21,8 @@ _REMOVE_CLAUSE = {"NAME", "PHONE", "IDCARD", "EMAIL", "WECHAT", "QQ", "KNOWN"}
 _CLAUSE = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?\n]*")
 _HOUSE_NO = re.compile(r"[0-9０-９一二三四五六七八九十百零〇两]+(?:[-—之][0-9０-９]+)?号")
 _BUILDING = re.compile(r"[0-9０-９一二三四五六七八九十百零〇两]+(?:栋|座|幢|号楼).*$")
-_OCCUPATION = re.compile(r"^(?:是|我是|职业是?)?(?:一名|一个)?(?P<job>[\u4e00-\u9fff]{2,8}?(?:工人|教师|老师|医生|护士|司机|"
+_OCCUPATION = re.compile(r"^(?:是|我是|职业是?)?(?:一名|一个)?(?P<job>[\u4e00-\u9fff]{2,8}?(?:工人|教师|老师|医生|"
+                         r"护士|司机|"
                          r"骑手|职工|干部|律师|学生|退休人员|个体户|店主|农民|工程师|会计|保安|居民|党员))[，,。；;]?$")
 _RESIDENCE = re.compile(r"(?:家住在|居住在|住在|家住|住址是?|地址是?|住)")
 

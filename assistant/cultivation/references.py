@@ -111,7 +111,8 @@ def whole_sentences(text: str, limit: int = 120) -> str:
     for sentence in split_sentences(text, max_len=10_000):
         if not sentence.endswith(("。", "；", "！", "？")):
             break
-        if len(kept) + len(sentence) > limit or not balanced(sentence) or re.search(r"[：:]（?[一二三四五六七八九十]?）?", sentence):
+        list_intro = re.search(r"[：:]（?[一二三四五六七八九十]?）?", sentence)
+        if len(kept) + len(sentence) > limit or not balanced(sentence) or list_intro:
             break
         kept += sentence
     return kept.rstrip("；") + ("。" if kept.endswith("；") else "") if kept else ""

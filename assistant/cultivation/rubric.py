@@ -51,8 +51,10 @@ _CONCRETE = re.compile(
     r"每[天周月年个]|至少|不少于|以内|全市|各区|统一|公示|公布|补贴|标准|清单|试点|监控|抓拍|候车亭|电梯|路灯|扶手|充电|"
     r"接送区|停放区|[\u4e00-\u9fff]{2,5}(?:路|站|公园|小区|村|街|线)"
 )
-_PLACE = re.compile(r"[越海荔天白黄番花南从增][秀珠湾河云埔禺都沙化城]|[\u4e00-\u9fff]{2,5}(?:路|大道|街|站|公园|小区|村|镇|市场|线)")
-_SCALE = re.compile(r"\d+\s*(?:多|余)?(?:个)?(?:人|户|名|家|位|辆)|[一二三四五六七八九十百千两几]+(?:多|余)?(?:个)?(?:人|户|名|家|位)|一半|大部分")
+_PLACE = re.compile(r"[越海荔天白黄番花南从增][秀珠湾河云埔禺都沙化城]|[\u4e00-\u9fff]{2,5}(?:路|大道|街|站|公园|"
+                    r"小区|村|镇|市场|线)")
+_SCALE = re.compile(r"\d+\s*(?:多|余)?(?:个)?(?:人|户|名|家|位|辆)|[一二三四五六七八九十百千两几]+(?:多|"
+                    r"余)?(?:个)?(?:人|户|名|家|位)|一半|大部分")
 _TIME = re.compile(r"去年|今年|上个?月|上周|每天|每周|每晚|每年|经常|多次|长期|一直|已经|\d+\s*(?:次|天|个月|年|周|点)|"
                    r"[一二三四五六七八九十两几半]+(?:次|天|个月|年|周|点)|早高峰|晚上|夜间|凌晨")
 _CAUSE = re.compile(r"成因|原因|因为|由于|缺乏|缺少|不足|不到位|职责|推诿|不归|没有人管|资金|标准")
@@ -62,7 +64,8 @@ _COLLOQUIAL = re.compile(
     r"根本|一堆|都没用|好几|说了还|讲点|这么|那么"
 )
 _FIRST_PERSON = re.compile(r"我(?!国|市|省|区)|本人")
-_GENERIC_GRAMS = frozenset({"广州", "州市", "广东", "东省", "中华", "华人", "人民", "民共", "共和", "和国", "条例", "管理",
+_GENERIC_GRAMS = frozenset({"广州", "州市", "广东", "东省", "中华", "华人", "人民", "民共", "共和", "和国", "条例",
+                            "管理",
                             "规定", "办法", "实施", "关于", "百姓", "姓提", "提案", "建设", "工作", "服务", "社会"})
 _TOPIC_STOP = frozenset({"建议", "提出", "出人", "反映", "问题", "推动", "加强", "开展", "设置", "增设", "进行", "提高",
                          "完善", "改进", "有关", "部门", "群众", "老人", "居民"})
@@ -194,11 +197,13 @@ class QualityRubric:
         present = sum(checks.values())
         gaps = sum(1 for k in ("地点", "影响", "持续", "成因") if k in marked)
         length = len(re.sub(r"\s", "", analysis))
-        value = 1 + present * 0.8 + min(gaps, 4 - present) * 0.35 + (0.5 if length >= 120 else 0 if length >= 50 else -0.5)
+        value = 1 + present * 0.8 + min(gaps, 4 - present) * 0.35
+        value += 0.5 if length >= 120 else 0 if length >= 50 else -0.5
         stock = sum(1 for p in load_rules().stock if p in analysis)
         value -= 0.7 * stock
         have = [k for k, v in checks.items() if v]
-        reason = ("分析写到了" + "、".join(have) if have else "分析只复述了现象") + (f"；{gaps} 项标明待补充" if gaps else "") + "。"
+        reason = "分析写到了" + "、".join(have) if have else "分析只复述了现象"
+        reason += (f"；{gaps} 项标明待补充" if gaps else "") + "。"
         return self._dim("depth", value, reason)
 
     def _specificity(self, d: DraftProposal) -> DimensionScore:
@@ -218,7 +223,8 @@ class QualityRubric:
         boiler_total = sum(1 for s in points for b in BOILERPLATE if b in s)
         value = 1 + 4.2 * mean - (0.5 if boiler_total >= 2 else 0)
         units = sum(bool(_REAL_UNIT.search(s[:40])) for s in points)
-        reason = f"{len(points)} 条建议，{units} 条写明承办单位" + (f"，{boiler_total} 处套话" if boiler_total else "") + "。"
+        reason = f"{len(points)} 条建议，{units} 条写明承办单位"
+        reason += (f"，{boiler_total} 处套话" if boiler_total else "") + "。"
         return self._dim("specificity", value, reason)
 
     def _language(self, d: DraftProposal) -> DimensionScore:
@@ -250,7 +256,8 @@ class QualityRubric:
             issues.append("照搬口述")
         gap_objects = [m.group(1) for mark in _GAP.findall(body) for item in mark.split("；")
                        for m in [re.match(r"(.+)问题(?:影响|持续|的|$)", item)] if m]
-        if any(re.search(r"^(?:时候|其|乘坐|住|该)|很$|的$|是$|住$|[A-Za-z0-9]$", g) or len(g) < 2 for g in gap_objects):
+        if any(re.search(r"^(?:时候|其|乘坐|住|该)|很$|的$|是$|住$|"
+                         r"[A-Za-z0-9]$", g) or len(g) < 2 for g in gap_objects):
             issues.append("待补充项断词")
         value = 5 - 0.9 * len(issues) - (0.5 if colloquial >= 4 else 0)
         return self._dim("language", value, "语言规范。" if not issues else "存在" + "、".join(issues) + "。")

@@ -83,7 +83,8 @@ _PLATE = re.compile(
     r"(?<![A-Za-z0-9])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·・\s-]?"
     r"[A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警港澳]?(?![A-Za-z0-9])"
 )
-_WECHAT = re.compile(r"(?:微信号?|[vV][xX]号?|[wW][xX]号?|[vV]信)(?:号码)?\s*(?:[:：]|是|为)?\s*(?P<id>[A-Za-z][-_A-Za-z0-9]{5,19})")
+_WECHAT = re.compile(r"(?:微信号?|[vV][xX]号?|[wW][xX]号?|[vV]信)(?:号码)?\s*(?:[:：]|是|"
+                     r"为)?\s*(?P<id>[A-Za-z][-_A-Za-z0-9]{5,19})")
 _QQ = re.compile(r"(?:QQ|qq|扣扣)\s*(?:号码?)?\s*(?:[:：]|是|为)?\s*(?P<id>[1-9]\d{4,10})(?!\d)")
 
 _PLACEHOLDER = re.compile(r"[⟨<〈《\[【]?\s*(?P<key>(?:" + "|".join(KINDS) + r")_\d+)\s*[⟩>〉》\]】]?")

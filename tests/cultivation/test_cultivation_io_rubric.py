@@ -73,7 +73,8 @@ def test_legacy_score_keeps_five_keys(drafts) -> None:
 def test_rubric_penalises_invented_standing_and_boilerplate() -> None:
     honest = DraftProposal(
         title="关于在公交站加装候车亭的“百姓提案”",
-        analysis=["据提出人反映，其家楼下的公交站没有上盖，下雨时候车群众全身湿透。", "（待补充：公交站问题影响多少人。）"],
+        analysis=["据提出人反映，其家楼下的公交站没有上盖，"
+                  "下雨时候车群众全身湿透。", "（待补充：公交站问题影响多少人。）"],
         suggestions=["建议广州市交通运输局在该公交站加装候车亭。"],
     )
     padded = honest.model_copy(update={

@@ -60,7 +60,8 @@ def test_questions_differ_between_ideas(drafter: OfflineDrafter) -> None:
 
 def test_answers_are_rewritten_into_their_sections(drafter: OfflineDrafter) -> None:
     first = drafter.draft(DraftRequest(idea=METRO))
-    answers = {"affected": "我们公司就有三十多个人经常十一点以后下班。", "evidence": "我从去年开始每周至少有三天赶不上末班车。"}
+    answers = {"affected": "我们公司就有三十多个人经常十一点以后下班。",
+               "evidence": "我从去年开始每周至少有三天赶不上末班车。"}
     second = drafter.draft(DraftRequest(idea=METRO, answers=answers, asked={q.element for q in first.questions}))
     analysis = "".join(second.analysis)
     assert "三十多个人" in analysis and "每周至少有三天" in analysis
@@ -80,11 +81,14 @@ def test_a_grievance_becomes_context_and_is_pointed_to_its_channel(drafter: Offl
 
 
 def test_other_cities_material_stays_beside_the_draft(drafter: OfflineDrafter) -> None:
-    item = SimpleNamespace(doc_id="item-1", kind="item", title="希望尽快建好A市高铁南站公交遮雨棚", snippet="公交站没有遮雨棚",
+    item = SimpleNamespace(doc_id="item-1", kind="item", title="希望尽快建好A市高铁南站公交遮雨棚",
+                           snippet="公交站没有遮雨棚",
                            citation="A市留言", matched_terms=["公交站", "遮雨棚", "候车亭"], region="A市",
                            reply="您好！已安排公交公司增设遮雨棚。", score=3.0)
-    shantou = SimpleNamespace(doc_id="law-1", kind="policy", title="汕头市公共交通条例", citation="《汕头市公共交通条例》第十二条",
-                              snippet="公交站应当设置候车亭和遮雨棚，方便乘客候车。", matched_terms=["公交站", "候车亭", "遮雨棚"],
+    shantou = SimpleNamespace(doc_id="law-1", kind="policy", title="汕头市公共交通条例",
+                              citation="《汕头市公共交通条例》第十二条",
+                              snippet="公交站应当设置候车亭和遮雨棚，"
+                                      "方便乘客候车。", matched_terms=["公交站", "候车亭", "遮雨棚"],
                               region="汕头", reply=None, score=5.0)
     idea = "很多公交站没有遮雨棚，夏天下大雨等车全身湿透。建议给客流量大的公交站加装候车亭和遮雨棚。"
     draft = drafter.draft(idea, items=[item], policies=[shantou])
@@ -99,7 +103,8 @@ def test_jurisdiction_of_hits() -> None:
     assert jurisdiction_of("item", None) == "外地" and jurisdiction_of("item", "A市") == "外地"
     assert jurisdiction_of("policy", "广州") == "广州市" and jurisdiction_of("policy", "广东") == "广东省"
     assert jurisdiction_of("policy", "全国") == "全国" and jurisdiction_of("policy", "阳江") == "外地"
-    ref = from_hit(SimpleNamespace(doc_id="x", kind="policy", title="t", snippet="【条文】", citation="c", region="广东"))
+    hit = SimpleNamespace(doc_id="x", kind="policy", title="t", snippet="【条文】", citation="c", region="广东")
+    ref = from_hit(hit)
     assert isinstance(ref, Reference) and ref.applies_to_guangzhou
 
 
@@ -119,7 +124,8 @@ def test_an_off_point_law_is_never_cited(drafter: OfflineDrafter) -> None:
 
 
 def test_cantonese_and_traditional_ideas_give_mandarin_drafts(drafter: OfflineDrafter) -> None:
-    draft = drafter.draft(DraftRequest(idea="我哋屋企楼下個巴士站冇上蓋，落雨嘅時候等車全身濕晒，啲阿伯阿婆好辛苦，希望可以加返個候車亭。"))
+    draft = drafter.draft(DraftRequest(idea="我哋屋企楼下個巴士站冇上蓋，落雨嘅時候等車全身濕晒，啲阿伯阿婆好辛苦，"
+                                            "希望可以加返個候車亭。"))
     body = "".join([draft.title, *draft.analysis, *draft.suggestions])
     assert not set(body) & set("哋咗冇嘅啲唔喺佢係個蓋")
     assert "候车亭" in draft.title and "公交站" in body

@@ -35,8 +35,10 @@ def test_personal_data_is_taken_out_and_offered_for_the_proposer(drafter: Offlin
 @pytest.mark.parametrize(
     ("text", "values", "contact"),
     [
-        ("本人叫李国栋，身份证440106196503124218，退休工人。建议退休手续一窗办理。", ["李国栋", "440106196503124218"], ""),
-        ("粤A8K923这辆白色面包车天天停在消防栓前。我的微信号是lucky_guangzhou2020。", ["粤A8K923", "lucky_guangzhou2020"],
+        ("本人叫李国栋，身份证440106196503124218，"
+         "退休工人。建议退休手续一窗办理。", ["李国栋", "440106196503124218"], ""),
+        ("粤A8K923这辆白色面包车天天停在消防栓前。我的微信号是lucky_guangzhou2020。",
+         ["粤A8K923", "lucky_guangzhou2020"],
          "微信号"),
         ("我叫吴美玲，住番禺区市桥街大北路76号2栋1203房。联系邮箱wml8899@qq.com，QQ号12345678。",
          ["吴美玲", "76号", "1203房", "wml8899@qq.com", "12345678"], "QQ号"),
@@ -104,7 +106,8 @@ def test_unsupported_claims_are_flagged_and_removed(sentence: str, kind: str) ->
 
 
 def test_a_cited_guangzhou_source_and_the_system_count_support_claims() -> None:
-    law = Reference(doc_id="p1", kind="policy", title="广州市学校安全管理条例", citation="《广州市学校安全管理条例》第十条",
+    law = Reference(doc_id="p1", kind="policy", title="广州市学校安全管理条例",
+                    citation="《广州市学校安全管理条例》第十条",
                     text="学校周边道路应当设置交通安全设施。", jurisdiction="广州市", applies_to_guangzhou=True)
     other = law.model_copy(update={"doc_id": "p2", "title": "汕头市学校安全管理条例", "jurisdiction": "外地",
                                    "applies_to_guangzhou": False, "citation": "《汕头市学校安全管理条例》第十条"})
