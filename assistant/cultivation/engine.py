@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
-from assistant.cultivation.claims import Evidence, enforce_claims
+from assistant.cultivation.claims import Evidence, enforce_claims, place_names
 from assistant.cultivation.enrich import reply_summary
 from assistant.cultivation.gaps import IdeaProfile, gap_marks, profile, questions_for
 from assistant.cultivation.grievance import channel_for, grievance_category, strip_demands
@@ -223,6 +223,12 @@ class OfflineDrafter:
         described = "".join(self._third(s) for s in groups["situation"] + groups["impact"])
         place = re.match(r"^在(?P<p>[^，]{2,10}?)(?:后|前|内|里|期间|时段)?(?=[" + _VERB_START + "])", topic)
         object_ = hint or (place["p"] if place else self.object_of(described or text, measures))
+        where_answer = self.normaliser.third_person(answers.get("where", ""), "suggestion")
+        where_answer = re.sub(r"^(?:嗯|就是|是|在|就在|位于)+[，,]?", "", where_answer).strip("。；，, ")
+        where_answer = re.split(r"[，。；]", where_answer, maxsplit=1)[0]
+        if measures and 4 <= len(where_answer) <= 24 and not measures[0].startswith("在") \
+                and not place_names(measures[0]):
+            measures[0] = f"在{where_answer}{measures[0]}"
         first_sentence = re.split(r"[。！？]", text, maxsplit=1)[0]
         where_word = next((p for p in c.raw["title_places"] if p in first_sentence), "")
         measures = [m.replace("加大对", "加大对" + where_word, 1) if m.startswith("加大对") and where_word
