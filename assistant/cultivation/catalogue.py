@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,17 @@ class Frame:
 
 
 @dataclass(frozen=True)
+class Remedy:
+    """A well-known measure for a described problem (``pattern`` found → ``measure``; ``title`` for the topic)."""
+
+    pattern: re.Pattern[str]
+    key: str
+    measure: str
+    title: str
+    always: bool = False
+
+
+@dataclass(frozen=True)
 class DraftingCatalogue:
     """Cue lexicons, gap questions, actors and text templates of the offline engine."""
 
@@ -57,7 +68,8 @@ class DraftingCatalogue:
     request_trail: re.Pattern[str] = re.compile(r"(?!)")
     request_disposal: re.Pattern[str] = re.compile(r"(?!)")
     request_frames: tuple[Frame, ...] = ()
-    remedies: tuple[Frame, ...] = ()
+    remedies: tuple[Remedy, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict)
 
     def template(self, template_name: str, /, **values: Any) -> str:
         """A filled text template."""
@@ -102,7 +114,9 @@ def load_catalogue(path: Path = DRAFTING_FILE) -> DraftingCatalogue:
         request_trail=re.compile(raw["requests"]["trail"]),
         request_disposal=re.compile(raw["requests"]["disposal"]),
         request_frames=_frames(raw["requests"]["frames"]),
-        remedies=_frames(raw["remedies"]),
+        remedies=tuple(Remedy(re.compile(r["pattern"]), r["key"], r["measure"], r["title"], bool(r.get("always")))
+                       for r in raw["remedies"]),
+        raw=raw,
     )
 
 

@@ -50,6 +50,28 @@ def split_sentences(text: str, max_len: int = MAX_SENTENCE) -> list[str]:
     return out
 
 
+_SENTENCE_END = "。！？；"
+_OPENERS = {"《": "》", "（": "）", "“": "”", "「": "」", "(": ")"}
+
+
+def sentences_of(text: str) -> list[str]:
+    """Sentences of a point, never split inside 《》（）“”「」 (end marks kept)."""
+    out, current, stack = [], "", []
+    closers = set(_OPENERS.values())
+    for ch in text:
+        current += ch
+        if ch in _OPENERS:
+            stack.append(_OPENERS[ch])
+        elif ch in closers and stack and stack[-1] == ch:
+            stack.pop()
+        elif ch in _SENTENCE_END and not stack:
+            out.append(current)
+            current = ""
+    if current.strip():
+        out.append(current)
+    return out
+
+
 def classify(sentence: str, catalogue: DraftingCatalogue | None = None) -> SentenceClass:
     """The class of one sentence by its cue words (suggestion > cause > impact > situation)."""
     cues = (catalogue or load_catalogue()).cues
