@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.accounts import AccountService
+from assistant.cultivation.catalogue import load_catalogue, load_phrases
 from assistant.cultivation.engine import OfflineDrafter
+from assistant.cultivation.normalize import InputNormaliser, load_cantonese, load_person
 from assistant.cultivation.service import CultivationService
 from assistant.cultivation.spec import DraftingSpec
 from assistant.errors import ConfigError
@@ -225,7 +227,10 @@ class Container:
     @cached_property
     def review_service(self) -> IdeaReviewService:
         """Screening + routing of one text in one task (at most one model call)."""
-        return IdeaReviewService(self.tasks, ReviewSpec(ScreeningPart(self.screener), RoutingPart(self.router)))
+        script = self.normaliser
+        spec = ReviewSpec(ScreeningPart(self.screener), RoutingPart(self.router),
+                          script=lambda text: script.mandarin(script.simplified(text)))
+        return IdeaReviewService(self.tasks, spec)
 
     @cached_property
     def catalogue_editor(self) -> CatalogueEditor:
@@ -233,16 +238,28 @@ class Container:
         return CatalogueEditor(self.catalogue_store, self.review_service.use_catalogue)
 
     @cached_property
+    def normaliser(self) -> InputNormaliser:
+        """Traditional → Simplified, Cantonese → Mandarin, colloquial → formal (the drafting catalogues)."""
+        d = self.settings.catalogues_dir
+        return InputNormaliser(phrases=load_phrases(d / "phrases.yaml"), cantonese=load_cantonese(d / "cantonese.yaml"),
+                               person=load_person(d / "person.yaml"))
+
+    @cached_property
+    def drafter(self) -> OfflineDrafter:
+        """The offline drafter over the catalogues the settings name."""
+        return OfflineDrafter(normaliser=self.normaliser,
+                              catalogue=load_catalogue(self.settings.catalogues_dir / "drafting.yaml"))
+
+    @cached_property
     def cultivation_service(self) -> CultivationService:
         """Standard-format drafts, guided questions, stored sessions."""
         self.ensure_index(progress=False)
-        spec = DraftingSpec(OfflineDrafter(), self.search_service)
-        return CultivationService(self.tasks, spec, self.ideas)
+        return CultivationService(self.tasks, DraftingSpec(self.drafter), self.ideas, searcher=self.search_service)
 
     @cached_property
     def cultivation_without_search(self) -> CultivationService:
         """Drafting without retrieval (``baixing draft --no-search``; exports need no index)."""
-        return CultivationService(self.tasks, DraftingSpec(OfflineDrafter(), None), self.ideas)
+        return CultivationService(self.tasks, DraftingSpec(self.drafter), self.ideas)
 
     @cached_property
     def citizen_workflow(self) -> CitizenWorkflow:
@@ -254,7 +271,8 @@ class Container:
     def member_workflow(self) -> MemberWorkflow:
         """The member's path: open/import drafts, rubric, edits as versions, duplicates, history."""
         s = self.settings
-        return MemberWorkflow(self.cultivation_service, self.ideas, searcher=self.search_service,
+        return MemberWorkflow(self.cultivation_service, self.ideas, reviewer=self.review_service,
+                              searcher=self.search_service,
                               max_chars=s.ui.max_text_chars, max_upload_bytes=s.ui.max_upload_mb * 1024 * 1024)
 
     @cached_property

@@ -13,13 +13,11 @@
 (c) Uplift: ideas with realistic ``answers`` are redrafted with the answers to the questions actually asked;
     ``uplift`` = rubric mean after − before (config ``uplift``; hand-graded before/after in the grades file).
 
-    uv run baixing eval drafting
-    uv run python -m evals.drafting_suite [--no-search] [--save run.json]
+    uv run baixing eval drafting      # the production path: review task routes, drafting task drafts
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import statistics
@@ -32,9 +30,13 @@ from assistant.cultivation.claims import check_claims, load_rules
 from assistant.cultivation.engine import OfflineDrafter
 from assistant.cultivation.models import DraftProposal, DraftRequest
 from assistant.cultivation.normalize import traditional_residue
-from assistant.cultivation.references import balanced, from_hits
+from assistant.cultivation.references import balanced
 from assistant.cultivation.rubric import REVIEW_DIMENSIONS, QualityRubric
+from assistant.cultivation.service import CultivationService
+from assistant.cultivation.spec import DraftingRequest
 from assistant.cultivation.validator import find_pii, hard_violations
+from assistant.review import IdeaReviewService
+from assistant.routing.models import RoutingDecision
 from evals.harness import CaseResult, aggregate, load_dataset
 
 HERE = Path(__file__).resolve().parent / "drafting"
@@ -105,28 +107,30 @@ def spearman(x: list[float], y: list[float]) -> float:
 
 
 class _Setup:
-    """The drafter, a router and a searcher for the suite."""
+    """The production path of a draft: the review task routes it, the drafting service retrieves and drafts."""
 
-    def __init__(self, service: Any, router: Any = None) -> None:
+    def __init__(self, service: CultivationService, reviewer: IdeaReviewService | None) -> None:
         self.service = service
-        self.drafter: OfflineDrafter = getattr(service, "drafter", None) or OfflineDrafter()
-        self.searcher = getattr(service, "searcher", None)
-        if router is None:
-            from assistant.routing.engine import OfflineRouter
+        self.reviewer = reviewer
+        self.drafter: OfflineDrafter = service.drafter
+        self.searcher = service.searcher
 
-            router = OfflineRouter.load()
-        self.router = router
+    def routing(self, text: str) -> RoutingDecision | None:
+        """The review task's routing of an idea (offline, out of the audit log)."""
+        if self.reviewer is None:
+            return None
+        return self.reviewer.review(text, routing="always", offline_only=True, audit=False).value.decision
+
+    def prepared(self, text: str, answers: dict[str, str] | None = None, asked: set[str] | None = None,
+                 routing: RoutingDecision | None = None) -> DraftingRequest:
+        """The drafting request the pages would build."""
+        return self.service.request(text, answers=answers, asked=asked, routing=routing)
 
     def request(self, text: str, answers: dict[str, str] | None = None, asked: set[str] | None = None,
                 ) -> tuple[DraftRequest, str]:
-        norm = self.drafter.normaliser.normalise_text(text)
-        routing = self.router.route(norm)
-        refs = []
-        if self.searcher is not None:
-            found = self.searcher.similar_for_idea(norm[:2000], k=5)
-            refs = from_hits([*found.items, *found.policies])
-        return DraftRequest(idea=text, answers=answers or {}, references=refs, routing=routing,
-                            asked=asked or set()), norm
+        """The drafter's input (routed, with references) and the normalised text."""
+        prepared = self.prepared(text, answers, asked, self.routing(text))
+        return prepared.draft_request(), self.drafter.normaliser.normalise_text(text)
 
 
 def other_city(draft: DraftProposal, idea: str) -> list[str]:
@@ -184,11 +188,12 @@ def _answers_for(draft: DraftProposal, answers: dict[str, str]) -> dict[str, str
 
 
 def run_drafting(
-    service: Any, dataset: Path | None = None, offline_only: bool = True, router: Any = None,
-    grades: Path | None = GRADES,
+    service: CultivationService, reviewer: IdeaReviewService | None, dataset: Path | None = None,
+    offline_only: bool = True, grades: Path | None = GRADES,
 ) -> tuple[list[CaseResult], dict[str, Any]]:
-    """Draft every idea, run the checks, the uplift round and the rubric-vs-hand-grades agreement."""
-    setup = _Setup(service, router)
+    """Draft every idea on the production path (routed by the review task, drafted by the drafting task), run
+    the checks, the uplift round and the rubric-vs-hand-grades agreement."""
+    setup = _Setup(service, reviewer)
     drafter = setup.drafter
     rubric = QualityRubric()
     rows = load_dataset(dataset or DATASET, ("text",))
@@ -196,13 +201,11 @@ def run_drafting(
     drafter.draft(warm)
     results: list[tuple[dict[str, Any], DraftRequest, str, DraftProposal, float]] = []
     for row in rows:
-        req, norm = setup.request(row["text"])
+        prepared = setup.prepared(row["text"], routing=setup.routing(row["text"]))
+        norm = drafter.normaliser.normalise_text(row["text"])
         start = time.perf_counter()
-        if offline_only or not getattr(service, "llm_enabled", False):
-            draft = drafter.draft(req)
-        else:
-            draft = service.draft(row["text"], offline_only=False)
-        results.append((row, req, norm, draft, (time.perf_counter() - start) * 1000))
+        draft = service.run(prepared, offline_only=offline_only).value
+        results.append((row, prepared.draft_request(), norm, draft, (time.perf_counter() - start) * 1000))
     df = seams([r[3] for r in results])
     limit = SEAM_SHARE * len(results)
     common = {run for run, n in df.items() if n >= limit}
@@ -291,32 +294,3 @@ def grade_agreement(path: Path, rubric: QualityRubric | None = None) -> dict[str
             "spearman_by_dimension": dims,
             "hand_mean_by_engine": {k: round(statistics.fmean(v), 2) for k, v in by_engine.items()},
             "hand_current_engine_by_round": rounds}
-
-
-def main(argv: list[str] | None = None) -> int:
-    from assistant.cultivation.service import CultivationService
-    from evals.harness import Run, new_run
-
-    parser = argparse.ArgumentParser(description="drafting eval")
-    parser.add_argument("--dataset", type=Path)
-    parser.add_argument("--no-search", action="store_true")
-    parser.add_argument("--save", type=Path, help="write the run JSON here")
-    args = parser.parse_args(argv)
-    searcher = None
-    if not args.no_search:
-        from evals.drafting.searcher import CorpusSearcher
-
-        rows = load_dataset(args.dataset or DATASET)
-        searcher = CorpusSearcher(exclude={r["doc_id"] for r in rows if r.get("doc_id")})
-    cases, config = run_drafting(CultivationService(OfflineDrafter(), searcher=searcher), args.dataset)
-    run: Run = new_run("drafting", config, cases)
-    print(run.markdown_table())
-    print(json.dumps({k: config[k] for k in ("overall", "citizen", "seams", "uplift", "grades") if k in config},
-                     ensure_ascii=False, indent=1))
-    if args.save:
-        args.save.write_text(run.model_dump_json(indent=1), encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -21,11 +21,11 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field
 
-from assistant.cultivation.catalogue import CATALOGUE_DIR
+from assistant.cultivation.catalogue import catalogue_file
 from assistant.cultivation.models import DraftProposal, Reference
 from assistant.cultivation.segment import sentences_of
 
-CLAIMS_FILE = CATALOGUE_DIR / "claims.yaml"
+CLAIMS_FILE = "claims.yaml"
 ClaimKind = Literal["number", "place", "institution", "document", "stock", "legal"]
 KIND_ZH = {"number": "数字", "place": "地名", "institution": "单位", "document": "文件", "stock": "套话式论断",
            "legal": "法律义务"}
@@ -72,9 +72,13 @@ class ClaimRules:
     place_stems: frozenset[str]
 
 
+def load_rules(path: Path | None = None) -> ClaimRules:
+    """The claim lists (default: ``claims.yaml`` of the catalogues folder)."""
+    return _load_rules(path or catalogue_file(CLAIMS_FILE))
+
+
 @lru_cache(maxsize=2)
-def load_rules(path: Path = CLAIMS_FILE) -> ClaimRules:
-    """Parse the claim lists."""
+def _load_rules(path: Path) -> ClaimRules:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return ClaimRules(
         stock=tuple(raw["stock"]),

@@ -6,18 +6,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.cultivation.catalogue import DraftingCatalogue
+from assistant.cultivation.catalogue import DraftingCatalogue, catalogue_file
 from assistant.cultivation.models import ChannelPointer
+from assistant.screening.channels import CHANNELS_FILE, ChannelCatalogue, load_channels
 from assistant.screening.cues import category_scores, extract, general_suggestions
 
 _FIRST_PERSON = re.compile(r"我|本人|俺")
 
 
 @lru_cache(maxsize=1)
-def _channels():  # type: ignore[no-untyped-def]
-    from assistant.screening.channels import load_channels
-
-    return load_channels()
+def _channels() -> ChannelCatalogue:
+    return load_channels(catalogue_file(CHANNELS_FILE))
 
 
 def grievance_category(sentence: str, catalogue: DraftingCatalogue) -> str | None:

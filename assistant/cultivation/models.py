@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-if TYPE_CHECKING:
-    from assistant.routing.models import RoutingDecision
-else:  # pydantic needs the class at run time; routing's models import nothing heavy
-    from assistant.routing.models import RoutingDecision
+from assistant.routing.models import RoutingDecision
 
 SourceKind = Literal["item", "policy", "proposal"]
 Element = Literal[
@@ -180,6 +177,7 @@ class SessionState(BaseModel):
     idea_text: str
     answers: dict[str, str] = Field(default_factory=dict)
     draft: DraftProposal
+    routing: RoutingDecision | None = Field(default=None, description="The routing the draft names its units from.")
 
 
 class StoredSession(BaseModel):
@@ -197,3 +195,10 @@ class StoredSession(BaseModel):
     backend: str = "offline"
     model: str | None = None
     prompt_version: str | None = None
+    routing: RoutingDecision | None = None
+    context_references: list[ContextReference] = Field(default_factory=list)
+    redirects: list[ChannelPointer] = Field(default_factory=list)
+    extracted: Proposer | None = None
+    privacy_notice: str = ""
+    gaps: list[str] = Field(default_factory=list)
+    units: list[str] = Field(default_factory=list)

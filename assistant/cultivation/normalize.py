@@ -17,10 +17,10 @@ from typing import Literal, Protocol
 
 import yaml
 
-from assistant.cultivation.catalogue import CATALOGUE_DIR, load_phrases
+from assistant.cultivation.catalogue import catalogue_file, load_phrases
 
-CANTONESE_FILE = CATALOGUE_DIR / "cantonese.yaml"
-PERSON_FILE = CATALOGUE_DIR / "person.yaml"
+CANTONESE_FILE = "cantonese.yaml"
+PERSON_FILE = "person.yaml"
 Context = Literal["analysis", "suggestion"]
 
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
@@ -75,9 +75,13 @@ class CantoneseTable:
         return any(ch in self.markers for ch in text)
 
 
+def load_cantonese(path: Path | None = None) -> CantoneseTable:
+    """The written-Cantonese table (default: ``cantonese.yaml`` of the catalogues folder)."""
+    return _load_cantonese(path or catalogue_file(CANTONESE_FILE))
+
+
 @lru_cache(maxsize=2)
-def load_cantonese(path: Path = CANTONESE_FILE) -> CantoneseTable:
-    """Parse the Cantonese table."""
+def _load_cantonese(path: Path) -> CantoneseTable:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     phrases = {str(k): "" if v is None else str(v) for k, v in raw["phrases"].items()}
     for key, value in list(phrases.items()):  # OpenCC writes 嗰 as 𠮶: accept both spellings
@@ -92,9 +96,13 @@ def load_cantonese(path: Path = CANTONESE_FILE) -> CantoneseTable:
     )
 
 
-@lru_cache(maxsize=2)
-def load_person(path: Path = PERSON_FILE) -> dict[str, dict[str, str]]:
+def load_person(path: Path | None = None) -> dict[str, dict[str, str]]:
     """First → third person tables per context (``analysis`` / ``suggestion``)."""
+    return _load_person(path or catalogue_file(PERSON_FILE))
+
+
+@lru_cache(maxsize=2)
+def _load_person(path: Path) -> dict[str, dict[str, str]]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {ctx: {str(k): "" if v is None else str(v) for k, v in table.items()} for ctx, table in raw.items()}
 

@@ -89,7 +89,7 @@ class CitizenWorkflow:
         if not review.value.verdict.in_scope:
             raise InputError("这条内容不属于“百姓提案”的范围，请按提示前往相应渠道反映。", "out of scope")
         decision = review.value.decision
-        request = self.cultivation.request(text, domain=decision.domain if decision else "")
+        request = self.cultivation.request(text, routing=decision)
         draft: DraftProposal | None = None
         for step in self._written(request, None, 1):
             if isinstance(step, DraftUpdate):
@@ -97,7 +97,8 @@ class CitizenWorkflow:
             else:
                 draft = step
         assert draft is not None
-        state = self.cultivation.start(text, draft, review=review_record(review.value), source=IdeaSource.WEB)
+        state = self.cultivation.start(text, draft, review=review_record(review.value), routing=decision,
+                                       source=IdeaSource.WEB)
         yield DraftUpdate(draft=state.draft, draft_id=state.draft_id, round=1)
 
     # step 3: answers and edits ---------------------------------------------------------------------
@@ -110,7 +111,7 @@ class CitizenWorkflow:
         merged = {**state.answers, **given}
         request = self.cultivation.request(state.idea_text, answers=merged, proposer=state.draft.proposer,
                                            attribution=state.draft.attribution,
-                                           asked={q.element for q in state.draft.questions})
+                                           asked={q.element for q in state.draft.questions}, routing=state.routing)
         draft: DraftProposal | None = None
         for step in self._written(request, draft_id, state.round):
             if isinstance(step, DraftUpdate):

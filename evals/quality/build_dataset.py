@@ -75,8 +75,9 @@ def damaged(draft: DraftProposal, kind: str, other: DraftProposal, idea: str) ->
 
 def build() -> list[dict[str, Any]]:
     """Every pair, in a fixed order."""
-    from assistant.cultivation.engine import OfflineDrafter
+    from assistant.container import Container
     from assistant.cultivation.service import CultivationService
+    from assistant.cultivation.spec import DraftingSpec
     from evals.drafting.searcher import CorpusSearcher
     from evals.drafting_suite import _Setup
 
@@ -86,7 +87,9 @@ def build() -> list[dict[str, Any]]:
     chosen = citizen[:: max(1, len(citizen) // PER_SOURCE)][:PER_SOURCE]
     chosen += messages[:: max(1, len(messages) // PER_SOURCE)][:PER_SOURCE]
     searcher = CorpusSearcher(exclude={r["doc_id"] for r in chosen if r.get("doc_id")})
-    setup = _Setup(CultivationService(OfflineDrafter(), searcher=searcher))
+    root = Container.from_env()
+    setup = _Setup(CultivationService(root.tasks, DraftingSpec(root.drafter), root.ideas, searcher=searcher),
+                   root.review_service)
     drafts = [setup.drafter.draft(setup.request(r["text"])[0]) for r in chosen]
     rng = random.Random(SEED)
     out: list[dict[str, Any]] = []
