@@ -79,7 +79,7 @@ class Container:
 
     @cached_property
     def embeddings(self) -> Any:
-        """Offline hashed features, or an OpenAI-compatible embeddings endpoint."""
+        """multilingual-e5-small offline (bundled weights, pinned threads), or an OpenAI-compatible endpoint."""
         cfg = self.settings.embedding
         if cfg.mode == "openai":
             from retrieval.embeddings import make_openai_embeddings
@@ -93,9 +93,9 @@ class Container:
                 timeout=cfg.timeout_s,
                 batch_size=cfg.batch_size,
             )
-        from retrieval.embeddings import HashedEmbeddings
+        from retrieval.embeddings import E5Embeddings
 
-        return HashedEmbeddings(dims=cfg.dims, tokenizer=self.tokenizer)
+        return E5Embeddings(threads=cfg.threads)
 
     @cached_property
     def vector_store(self) -> Any:
@@ -115,7 +115,11 @@ class Container:
         """Keeps BM25 and vectors in step with the document store."""
         from retrieval.indexer import Indexer
 
-        return Indexer(self.settings.index_dir, self.vector_store, tokenizer=self.tokenizer)
+        from retrieval.shipped import shipped_data_dir
+        from retrieval.shipped_vectors import REPO_DATA_DIR
+
+        sources = [shipped_data_dir(self.settings.corpus_dir), REPO_DATA_DIR]
+        return Indexer(self.settings.index_dir, self.vector_store, tokenizer=self.tokenizer, vector_sources=sources)
 
     @cached_property
     def searcher(self) -> Any:
@@ -131,7 +135,8 @@ class Container:
             mode=cfg.mode,
             candidates=cfg.candidates,
             rrf_k=cfg.rrf_k,
-            dense_weight=cfg.dense_weight,
+            weights={"words": cfg.word_weight, "chars": cfg.char_weight, "dense": cfg.dense_weight},
+            floor=cfg.floor,
         )
 
     @cached_property
@@ -283,7 +288,7 @@ class Container:
         s = self.settings
         return {
             "retrieval": s.retrieval.model_dump(),
-            "embedding": {"mode": s.embedding.mode, "dims": s.embedding.dims, "model": s.embedding.model},
+            "embedding": {"mode": s.embedding.mode, "model": s.embedding.model},
             "llm": {"mode": s.llm.mode, "model": s.llm.model},
             "prompts": s.prompts.model_dump(mode="json"),
             "database": s.database_url.split("://", 1)[0],

@@ -48,6 +48,22 @@ class Document(BaseModel):
         return f"{label}「{self.title}」({self.doc_id})"
 
 
+class Origin(BaseModel):
+    """Jurisdiction and provenance of a document."""
+
+    jurisdiction: str = Field(
+        description="外地 / 广州市 / 本系统 for messages and proposals; 全国 / 广东省 / 广州市 / "
+        "another province or city for policies."
+    )
+    place: str | None = Field(default=None, description="Region as recorded (A市, 西地省, 深圳 …).")
+    year: int | None = None
+    applies_to_guangzhou: bool = Field(
+        description="Whether the document speaks for Guangzhou (a rule in force "
+        "there, or a message/proposal from there)."
+    )
+    label: str = Field(description="Chinese label to show, e.g. 外地类似留言（A市，2019年）.")
+
+
 class Hit(BaseModel):
     """One search result, ready to show or to serialise."""
 
@@ -62,6 +78,13 @@ class Hit(BaseModel):
     region: str | None = None
     article: str | None = None
     reply: str | None = Field(default=None, description="The government's reply for items, if any.")
+    relevance: float | None = Field(
+        default=None, description="Semantic similarity of query and document (cosine, -1..1); None without vectors."
+    )
+    relevant: bool = Field(
+        default=True, description="Above the relevance floor: safe to show as similar or to cite as a reference."
+    )
+    origin: Origin | None = Field(default=None, description="Jurisdiction, year and a Chinese label to show.")
 
 
 class SearchFilters(BaseModel):

@@ -121,9 +121,10 @@ def test_snippet_never_cuts_a_term() -> None:
         assert "【12345热线】" in snippet, chars
 
 
-def test_weighted_fusion_and_default_dense_weight(store: MemoryDocumentStore, vector_store, tmp_path: Path) -> None:
-    assert Searcher(store, tmp_path, vector_store).dense_weight == 0.5  # offline hashed embedding
-    assert Searcher(store, tmp_path, vector_store, dense_weight=1.0).dense_weight == 1.0
+def test_weighted_fusion_and_weights(store: MemoryDocumentStore, vector_store, tmp_path: Path) -> None:
+    assert Searcher(store, tmp_path, vector_store, weights={"dense": 2.0}).weights == {
+        "words": 1.0, "chars": 1.0, "dense": 2.0
+    }
     fused = reciprocal_rank_fusion([["a", "b"], ["b", "a"]], k=60, weights=(1.0, 0.5))
     assert [d for d, _ in fused] == ["a", "b"]
     assert dict(fused)["a"] == pytest.approx(1 / 61 + 0.5 / 62)
