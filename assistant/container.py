@@ -114,7 +114,6 @@ class Container:
     def indexer(self) -> Any:
         """Keeps BM25 and vectors in step with the document store."""
         from retrieval.indexer import Indexer
-
         from retrieval.shipped import shipped_data_dir
         from retrieval.shipped_vectors import REPO_DATA_DIR
 

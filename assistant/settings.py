@@ -57,7 +57,7 @@ class EmbeddingSettings(BaseModel):
     mode: Literal["e5", "offline", "openai"] = Field(
         default="e5", description="e5 (offline, bundled; 'offline' is the same) or openai (e.g. bge-m3 served)."
     )
-    threads: int = Field(default=1, description="OpenMP threads of the offline e5 engine (1: best on a shared 2-core box).")
+    threads: int = Field(default=1, description="OpenMP threads of the offline e5 engine (1: best on a shared box).")
     base_url: str | None = Field(default=None, description="Embeddings endpoint base URL (mode=openai).")
     model: str = Field(default="bge-m3", description="Embedding model name (mode=openai).")
     api_key: SecretStr | None = Field(default=None, description="API key; set via BAIXING_EMBEDDING__API_KEY.")
@@ -103,14 +103,14 @@ class RetrievalSettings(BaseModel):
 
     top_k: int = Field(default=10, description="Hits returned by default.")
     candidates: int = Field(default=50, description="Candidates taken from each retriever before fusion.")
-    rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant (tuned on evals/retrieval, tuning half).")
+    rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant (tuned on the tuning half).")
     word_weight: float = Field(default=1.0, description="Weight of the word BM25 list in the fusion.")
     char_weight: float = Field(default=1.0, description="Weight of the character-bigram BM25 list in the fusion.")
     dense_weight: float = Field(default=1.0, description="Weight of the semantic (e5) list in the fusion.")
     floor: float = Field(
         default=0.80, description="Relevance floor: cosine below which a hit is not shown as similar nor cited."
     )
-    mode: Literal["bm25", "chars", "dense", "hybrid"] = Field(default="hybrid", description="Retriever used by services.")
+    mode: Literal["bm25", "chars", "dense", "hybrid"] = Field(default="hybrid", description="Retriever of services.")
 
 
 class UISettings(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +40,17 @@ def reciprocal_rank_fusion(
         for rank, doc_id in enumerate(ranking, start=1):
             scores[doc_id] = scores.get(doc_id, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda item: -item[1])
+
+
+@dataclass
+class Channels:
+    """Candidates of each channel for one query (best first) and the query vector."""
+
+    terms: list[str]
+    words: list[BM25Result] = field(default_factory=list)
+    chars: list[BM25Result] = field(default_factory=list)
+    dense: list[DenseResult] = field(default_factory=list)
+    vector: np.ndarray | None = None
 
 
 def prioritise(hits: list[Hit], kinds: Sequence[DocKind]) -> list[Hit]:
@@ -151,27 +163,8 @@ class Searcher:
             return []
         if mode == "dense" and self.vector_store is None:
             mode = "bm25"
-        query = query[: self.max_query_chars]
-        analysis = self.tokenizer.analyse(query)
-        terms = list(dict.fromkeys(analysis.terms))
-        grams = list(dict.fromkeys(analysis.bigrams(self.tokenizer.stop_chars)))
-        depth = max(self.candidates, k)
-
-        words_index, chars_index = self._indexes()
-        mask = words_index.mask(filters)
-        lexical: list[BM25Result] = []
-        by_chars: list[BM25Result] = []
-        if mode in ("bm25", "hybrid"):
-            lexical = words_index.search(terms, depth, filters, mask=mask)
-        if mode in ("chars", "hybrid"):
-            by_chars = chars_index.search(grams, depth, filters, mask=chars_index.mask(filters))
-        dense: list[DenseResult] = []
-        vector: np.ndarray | None = None
-        if self.vector_store is not None:
-            vector = embed_query_vector(self.vector_store.embeddings, query)
-            if mode in ("dense", "hybrid"):
-                dense = self.vector_store.query(vector, depth, filters, self._post_filter(words_index, mask))
-
+        found = self.channels(query, max(self.candidates, k), filters, mode)
+        lexical, by_chars, dense, vector, terms = found.words, found.chars, found.dense, found.vector, found.terms
         if mode == "bm25":
             ranked = [(r.doc_id, r.score) for r in lexical]
         elif mode == "chars":
@@ -179,11 +172,7 @@ class Searcher:
         elif mode == "dense":
             ranked = [(r.doc_id, r.score) for r in dense]
         else:
-            ranked = reciprocal_rank_fusion(
-                [[r.doc_id for r in lexical], [r.doc_id for r in by_chars], [r.doc_id for r in dense]],
-                k=self.rrf_k,
-                weights=(self.weights["words"], self.weights["chars"], self.weights["dense"]),
-            )
+            ranked = self.fuse(found)
         cosines = {r.doc_id: r.score for r in dense}
         matched = {r.doc_id: r.matched_terms for r in lexical}
         pool = ranked if relevant_only else ranked[:k]
@@ -199,6 +188,37 @@ class Searcher:
                 continue  # deleted or changed since the last sync
             hits.append(self._hit(doc, score, matched.get(doc_id), terms, cosines.get(doc_id)))
         return prioritise(hits, prefer_kinds) if prefer_kinds else hits
+
+    def channels(
+        self, query: str, depth: int, filters: SearchFilters | None = None, mode: SearchMode = "hybrid"
+    ) -> Channels:
+        """The candidate lists of the channels ``mode`` uses (all three for hybrid), ``depth`` each, and the
+        query vector (computed whenever there is a vector store, for the relevance floor)."""
+        query = query[: self.max_query_chars]
+        analysis = self.tokenizer.analyse(query)
+        terms = list(dict.fromkeys(analysis.terms))
+        grams = list(dict.fromkeys(analysis.bigrams(self.tokenizer.stop_chars)))
+        words_index, chars_index = self._indexes()
+        mask = words_index.mask(filters)
+        found = Channels(terms=terms)
+        if mode in ("bm25", "hybrid"):
+            found.words = words_index.search(terms, depth, filters, mask=mask)
+        if mode in ("chars", "hybrid"):
+            found.chars = chars_index.search(grams, depth, filters, mask=chars_index.mask(filters))
+        if self.vector_store is not None:
+            found.vector = embed_query_vector(self.vector_store.embeddings, query)
+            if mode in ("dense", "hybrid"):
+                post = self._post_filter(words_index, mask)
+                found.dense = self.vector_store.query(found.vector, depth, filters, post)
+        return found
+
+    def fuse(self, found: Channels) -> list[tuple[str, float]]:
+        """Weighted reciprocal-rank fusion of the three candidate lists."""
+        return reciprocal_rank_fusion(
+            [[r.doc_id for r in found.words], [r.doc_id for r in found.chars], [r.doc_id for r in found.dense]],
+            k=self.rrf_k,
+            weights=(self.weights["words"], self.weights["chars"], self.weights["dense"]),
+        )
 
     def _fill_cosines(self, vector: np.ndarray, doc_ids: list[str], cosines: dict[str, float]) -> None:
         """Cosine of the query with each document not already scored by the semantic channel."""

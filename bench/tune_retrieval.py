@@ -1,0 +1,156 @@
+"""Per-channel figures, fusion tuning and the relevance floor on the judged sets of evals/retrieval.
+
+    uv run python bench/tune_retrieval.py --data-dir DIR [--corpus corpus] [--split tune|report] [--grid]
+
+Builds (or reuses) the index of the corpus in DIR through the container, like ``baixing index``. Every
+query is run once per channel (100 candidates, no kind filter: what ``baixing similar`` sees); fusion
+settings are then compared offline. ``--grid`` searches fusion weights, the RRF constant and the floor on
+the given split (use the tuning half); without it the settings in force are reported on the split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from assistant.container import Container  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from retrieval.hybrid import reciprocal_rank_fusion  # noqa: E402
+
+SETS = REPO / "evals" / "retrieval"
+DEPTH = 100
+
+
+def load(split: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Paraphrase cases and everyday ideas of one split."""
+    read = lambda name: [json.loads(x) for x in (SETS / name).read_text(encoding="utf-8").splitlines() if x.strip()]  # noqa: E731
+    paraphrases = [c for c in read("paraphrases.jsonl") if split == "all" or c["split"] == split]
+    ideas = [c for c in read("ideas.jsonl") if split == "all" or c["split"] == split]
+    return paraphrases, ideas
+
+
+def run_channels(searcher: Any, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Candidate lists per channel and the cosine of every candidate, per case."""
+    out = []
+    for case in cases:
+        found = searcher.channels(case["query"], DEPTH)
+        lists = {
+            "words": [r.doc_id for r in found.words],
+            "chars": [r.doc_id for r in found.chars],
+            "dense": [r.doc_id for r in found.dense],
+        }
+        cosines = {r.doc_id: r.score for r in found.dense}
+        pool = list(dict.fromkeys(itertools.chain(*lists.values())))
+        searcher._fill_cosines(found.vector, pool, cosines)
+        out.append({"case": case, "lists": lists, "cos": cosines})
+    return out
+
+
+def fuse(run: dict[str, Any], weights: dict[str, float], k: int) -> list[str]:
+    names = [n for n in ("words", "chars", "dense") if weights.get(n, 0) > 0]
+    fused = reciprocal_rank_fusion([run["lists"][n] for n in names], k=k, weights=[weights[n] for n in names])
+    return [d for d, _ in fused]
+
+
+def rank_metrics(rankings: list[list[str]], cases: list[dict[str, Any]]) -> dict[str, float]:
+    h1 = h5 = mrr = 0.0
+    for ranked, case in zip(rankings, cases, strict=True):
+        rel = set(case["relevant"])
+        first = next((i for i, d in enumerate(ranked[:10], 1) if d in rel), None)
+        h1 += first == 1
+        h5 += first is not None and first <= 5
+        mrr += 1 / first if first else 0
+    n = max(len(cases), 1)
+    return {"hit@1": h1 / n, "hit@5": h5 / n, "mrr@10": mrr / n, "n": len(cases)}
+
+
+def floor_metrics(runs: list[dict[str, Any]], rankings: list[list[str]], floor: float, top: int = 3) -> dict:
+    """Among the top ``top`` hits of each case: shown = cosine >= floor. Precision: shown hits that are
+    relevant or acceptable; recall: relevant hits in the top ``top`` that are shown; empty: share of
+    cases with nothing relevant whose shown list is empty."""
+    shown = good = rel_total = rel_shown = empty_cases = empty_ok = 0
+    for run, ranked in zip(runs, rankings, strict=True):
+        case = run["case"]
+        rel = set(case["relevant"])
+        ok = rel | set(case.get("acceptable", []))
+        head = ranked[:top]
+        visible = [d for d in head if run["cos"].get(d, -1) >= floor]
+        shown += len(visible)
+        good += sum(d in ok for d in visible)
+        rel_total += sum(d in rel for d in head)
+        rel_shown += sum(d in rel for d in visible)
+        if not rel:
+            empty_cases += 1
+            empty_ok += not [d for d in visible if d not in ok]
+    return {
+        "precision": good / shown if shown else 1.0,
+        "recall": rel_shown / rel_total if rel_total else 1.0,
+        "empty_ok": empty_ok / empty_cases if empty_cases else 1.0,
+        "shown": shown,
+        "empty_cases": empty_cases,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, default=REPO / "corpus")
+    parser.add_argument("--split", default="tune", choices=["tune", "report", "all"])
+    parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+    container = Container(Settings(data_dir=args.data_dir, corpus_dir=args.corpus))
+    started = time.perf_counter()
+    container.ensure_index(progress=True)
+    print(f"index ready in {time.perf_counter() - started:.1f} s")
+    searcher = container.searcher
+    paraphrases, ideas = load(args.split)
+    p_runs = run_channels(searcher, paraphrases)
+    i_runs = run_channels(searcher, ideas)
+    p_cases = [r["case"] for r in p_runs]
+
+    cfg = container.settings.retrieval
+    current = {"words": cfg.word_weight, "chars": cfg.char_weight, "dense": cfg.dense_weight}
+    figures: dict[str, Any] = {"split": args.split, "channels": {}}
+    for name in ("words", "chars", "dense"):
+        figures["channels"][name] = rank_metrics([r["lists"][name] for r in p_runs], p_cases)
+    fused = [fuse(r, current, cfg.rrf_k) for r in p_runs]
+    figures["channels"]["fused"] = rank_metrics(fused, p_cases)
+    all_runs = p_runs + i_runs
+    all_rank = fused + [fuse(r, current, cfg.rrf_k) for r in i_runs]
+    figures["floor"] = {"value": cfg.floor, **floor_metrics(all_runs, all_rank, cfg.floor)}
+    figures["settings"] = {"weights": current, "rrf_k": cfg.rrf_k}
+    print(json.dumps(figures, ensure_ascii=False, indent=1))
+
+    if args.grid:
+        best = []
+        for wc, wd, k in itertools.product((0, 0.5, 1.0), (1.0, 1.5, 2.0, 3.0, 4.0), (5, 10, 20, 30, 60)):
+            for ww in (0, 0.5, 1.0):
+                w = {"words": ww, "chars": wc, "dense": wd}
+                m = rank_metrics([fuse(r, w, k) for r in p_runs], p_cases)
+                best.append((m["hit@1"] + m["hit@5"] + m["mrr@10"], m, w, k))
+        best.sort(key=lambda x: -x[0])
+        for score, m, w, k in best[:10]:
+            print(f"{score:.3f} {m} weights={w} rrf_k={k}")
+        _, _, w, k = best[0]
+        ranks = [fuse(r, w, k) for r in all_runs]
+        for floor in [x / 100 for x in range(76, 91)]:
+            print(floor, floor_metrics(all_runs, ranks, floor))
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
