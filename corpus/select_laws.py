@@ -3,9 +3,11 @@
     uv run python corpus/select_laws.py [--shared PATH] [--votes 3]
 
 Every candidate law (all that ``corpus/build.py`` selects by category) is embedded by its title with the
-offline e5 model; every past item votes for the 3 laws whose titles are nearest to its passage vector
+offline e5 model; every past item votes for the 5 laws whose titles are nearest to its passage vector
 (title + head of the text, from ``corpus/data/vectors-e5.npz``). A national law is kept when it got at least
-``--votes`` votes; local regulations (广东省 and its cities, the 信访/12345 regulations), 宪法, 民法典,
+``--votes`` votes (other cities' regulations too), and so are a law's 实施条例/实施细则 and the law of a kept
+implementing regulation; 广东省 and 广州 regulations, 宪法, 民法典, four framework laws (教育法, 学前教育法,
+城市房地产管理法, 治安管理处罚法: the votes go to their more specific neighbours),
 the 信访 regulations, the 百姓提案 scheme and laws referenced by ``evals/retrieval/queries.jsonl`` are always kept.
 The laws left out are written to ``corpus/policy_laws_dropped.txt`` (law_id, then the title and votes as a
 comment), which ``corpus/build.py`` reads. Deterministic for the same inputs.
@@ -32,8 +34,12 @@ from retrieval.embeddings import E5Embeddings  # noqa: E402
 from retrieval.shipped_vectors import VECTORS_FILE, ShippedVectors, dequantise  # noqa: E402
 
 LIST_FILE = CORPUS / "policy_laws_dropped.txt"
-ALWAYS_TITLES = re.compile(r"^中华人民共和国宪法$|民法典|信访|12345")
-TOP_LAWS_PER_ITEM = 3
+ALWAYS_TITLES = re.compile(
+    r"^中华人民共和国宪法$|民法典|信访|12345"
+    r"|^中华人民共和国(教育法|学前教育法|城市房地产管理法|治安管理处罚法)$"  # framework laws the votes under-count
+)
+TOP_LAWS_PER_ITEM = 5
+COMPANION = re.compile(r"(实施条例|实施细则|实施办法)$")
 
 
 def referenced_laws() -> set[str]:
@@ -71,14 +77,20 @@ def main(argv: list[str] | None = None) -> int:
     kept: dict[str, str] = {}
     for law_id in law_ids:
         rec = laws[law_id]
-        if rec["region"] != "全国" or law_id == build.SCHEME_LAW_ID:
-            kept[law_id] = "local"
+        if rec["region"] in ("广东", "广州") or law_id == build.SCHEME_LAW_ID:
+            kept[law_id] = "guangdong"
         elif ALWAYS_TITLES.search(rec["title"]):
             kept[law_id] = "always"
         elif law_id in referenced:
             kept[law_id] = "eval"
         elif votes[law_id] >= args.votes:
             kept[law_id] = f"votes={votes[law_id]}"
+    by_title = {laws[i]["title"]: i for i in law_ids}
+    for law_id in law_ids:  # an implementing regulation goes with its law, and the law with it
+        parent = by_title.get(COMPANION.sub("", laws[law_id]["title"]))
+        if parent and parent != law_id and (parent in kept) != (law_id in kept):
+            kept.setdefault(law_id, "companion")
+            kept.setdefault(parent, "companion")
     reasons = defaultdict(int)
     for law_id, why in kept.items():
         reasons[why.split("=")[0]] += articles[law_id]

@@ -80,6 +80,7 @@ class Searcher:
         weights: dict[str, float] | None = None,
         floor: float = DEFAULT_FLOOR,
         max_query_chars: int = 2000,
+        max_semantic_chars: int = 256,
     ) -> None:
         if mode not in SEARCH_MODES:
             raise ValueError(f"unknown search mode {mode!r}")
@@ -94,6 +95,7 @@ class Searcher:
         self.floor = floor
         self.snippet_chars = snippet_chars
         self.max_query_chars = max_query_chars
+        self.max_semantic_chars = max_semantic_chars
         self._bm25 = (BM25Index.empty(), BM25Index.empty())
         self._stamp: tuple[int, int, int] | None = None
         self._lock = threading.Lock()
@@ -154,7 +156,8 @@ class Searcher:
         ``mode`` None means the default mode; without a vector store every mode falls back to word BM25.
         ``relevant_only`` drops hits below the relevance floor (callers showing "similar" items or citing
         references want this); ``prefer_kinds`` ranks hits of those kinds first (e.g. this system's proposals).
-        Only the first ``max_query_chars`` characters of a long query (e.g. a whole draft) are used.
+        Only the first ``max_query_chars`` characters of a long query (e.g. a whole draft) are used, and the
+        first ``max_semantic_chars`` of them for the query vector.
         """
         mode = mode or self.mode
         if mode not in SEARCH_MODES:
@@ -206,7 +209,8 @@ class Searcher:
         if mode in ("chars", "hybrid"):
             found.chars = chars_index.search(grams, depth, filters, mask=chars_index.mask(filters))
         if self.vector_store is not None:
-            found.vector = embed_query_vector(self.vector_store.embeddings, query)
+            # The head of a long text (a whole draft) carries its topic; embedding time grows with length.
+            found.vector = embed_query_vector(self.vector_store.embeddings, query[: self.max_semantic_chars])
             if mode in ("dense", "hybrid"):
                 post = self._post_filter(words_index, mask)
                 found.dense = self.vector_store.query(found.vector, depth, filters, post)
