@@ -25,6 +25,7 @@ sys.path.insert(0, str(REPO))
 from assistant.container import Container  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from retrieval.hybrid import reciprocal_rank_fusion  # noqa: E402
+from retrieval.relevance import RelevanceModel, background  # noqa: E402
 
 SETS = REPO / "evals" / "retrieval"
 DEPTH = 100
@@ -48,11 +49,51 @@ def run_channels(searcher: Any, cases: list[dict[str, Any]]) -> list[dict[str, A
             "chars": [r.doc_id for r in found.chars],
             "dense": [r.doc_id for r in found.dense],
         }
-        cosines = {r.doc_id: r.score for r in found.dense}
-        pool = list(dict.fromkeys(itertools.chain(*lists.values())))
-        searcher._fill_cosines(found.vector, pool, cosines)
-        out.append({"case": case, "lists": lists, "cos": cosines})
+        out.append({"case": case, "lists": lists, "found": found})
     return out
+
+
+def features(searcher: Any, run: dict[str, Any], doc_ids: list[str]) -> dict[str, tuple[float, ...]]:
+    """(cosine, margin, words, chars) of each document for the run's query."""
+    found = run["found"]
+    _, cosines = searcher.relevance(found, doc_ids)
+    base = background([r.score for r in found.dense])
+    words_index, chars_index = searcher._indexes()
+    words = words_index.coverage(found.terms, doc_ids)
+    chars = chars_index.coverage(found.grams, doc_ids)
+    return {d: (cosines[d], cosines[d] - base, words[d], chars[d]) for d in doc_ids if d in cosines}
+
+
+def fit(searcher: Any, p_runs: list, i_runs: list, weights: dict[str, float], k: int) -> RelevanceModel:
+    """Logistic regression on the tuning half: paraphrase targets and judged idea hits in the fused top 5."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = [], []
+    for run in p_runs + i_runs:
+        rel = set(run["case"]["relevant"])
+        ok = set(run["case"].get("acceptable", []))
+        top = fuse(run, weights, k)[:5]
+        feats = features(searcher, run, top)
+        for d in top:
+            if d in rel:
+                label = 1
+            elif d in ok or "acceptable" not in run["case"]:
+                continue  # acceptable, or an unjudged neighbour of a paraphrase
+            else:
+                label = 0
+            if d in feats:
+                x.append(feats[d])
+                y.append(label)
+    import numpy as np
+
+    arr = np.asarray(x, dtype=np.float64)
+    mean, std = arr.mean(axis=0), arr.std(axis=0) + 1e-9
+    model = LogisticRegression(C=1.0, max_iter=1000).fit((arr - mean) / std, y)
+    coef = model.coef_[0] / std  # back to raw feature units
+    intercept = float(model.intercept_[0] - (model.coef_[0] * mean / std).sum())
+    rounded = [round(float(c), 2) for c in coef]
+    print(f"fitted on {len(y)} hits ({sum(y)} relevant): intercept {intercept:.2f}, coef {rounded}")
+    return RelevanceModel(round(intercept, 2), *rounded)
 
 
 def fuse(run: dict[str, Any], weights: dict[str, float], k: int) -> list[str]:
@@ -73,29 +114,34 @@ def rank_metrics(rankings: list[list[str]], cases: list[dict[str, Any]]) -> dict
     return {"hit@1": h1 / n, "hit@5": h5 / n, "mrr@10": mrr / n, "n": len(cases)}
 
 
-def floor_metrics(runs: list[dict[str, Any]], rankings: list[list[str]], floor: float, top: int = 3) -> dict:
-    """Among the top ``top`` hits of each case: shown = cosine >= floor. Precision: shown hits that are
-    relevant or acceptable; recall: relevant hits in the top ``top`` that are shown; empty: share of
-    cases with nothing relevant whose shown list is empty."""
+def floor_metrics(
+    searcher: Any, model: RelevanceModel, runs: list, rankings: list[list[str]], floor: float, top: int = 3
+) -> dict:
+    """Top ``top`` hits per case, shown when P(relevant) >= floor. Precision: shown hits of the everyday ideas
+    that are relevant or acceptable (judged); recall: relevant hits (targets of paraphrases, relevant
+    messages of ideas) in the top ``top`` that are shown; empty_ok: ideas with nothing relevant whose shown
+    list holds nothing unacceptable."""
     shown = good = rel_total = rel_shown = empty_cases = empty_ok = 0
     for run, ranked in zip(runs, rankings, strict=True):
         case = run["case"]
         rel = set(case["relevant"])
         ok = rel | set(case.get("acceptable", []))
         head = ranked[:top]
-        visible = [d for d in head if run["cos"].get(d, -1) >= floor]
-        shown += len(visible)
-        good += sum(d in ok for d in visible)
+        feats = features(searcher, run, head)
+        visible = [d for d in head if d in feats and model.probability(*feats[d]) >= floor]
         rel_total += sum(d in rel for d in head)
         rel_shown += sum(d in rel for d in visible)
-        if not rel:
-            empty_cases += 1
-            empty_ok += not [d for d in visible if d not in ok]
+        if "acceptable" in case:  # judged everyday ideas
+            shown += len(visible)
+            good += sum(d in ok for d in visible)
+            if not rel:
+                empty_cases += 1
+                empty_ok += not [d for d in visible if d not in ok]
     return {
-        "precision": good / shown if shown else 1.0,
-        "recall": rel_shown / rel_total if rel_total else 1.0,
-        "empty_ok": empty_ok / empty_cases if empty_cases else 1.0,
-        "shown": shown,
+        "precision": round(good / shown, 3) if shown else 1.0,
+        "recall": round(rel_shown / rel_total, 3) if rel_total else 1.0,
+        "empty_ok": round(empty_ok / empty_cases, 3) if empty_cases else 1.0,
+        "shown_idea_hits": shown,
         "empty_cases": empty_cases,
     }
 
@@ -106,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=REPO / "corpus")
     parser.add_argument("--split", default="tune", choices=["tune", "report", "all"])
     parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--fit", action="store_true", help="fit the relevance model on the split")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -129,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     figures["channels"]["fused"] = rank_metrics(fused, p_cases)
     all_runs = p_runs + i_runs
     all_rank = fused + [fuse(r, current, cfg.rrf_k) for r in i_runs]
-    figures["floor"] = {"value": cfg.floor, **floor_metrics(all_runs, all_rank, cfg.floor)}
+    model = searcher.relevance_model
+    figures["floor"] = {"value": cfg.floor, **floor_metrics(searcher, model, all_runs, all_rank, cfg.floor)}
     figures["settings"] = {"weights": current, "rrf_k": cfg.rrf_k}
     print(json.dumps(figures, ensure_ascii=False, indent=1))
 
@@ -144,9 +192,15 @@ def main(argv: list[str] | None = None) -> int:
         for score, m, w, k in best[:10]:
             print(f"{score:.3f} {m} weights={w} rrf_k={k}")
         _, _, w, k = best[0]
+    else:
+        w, k = current, cfg.rrf_k
+    if args.fit:
+        model = fit(searcher, p_runs, i_runs, w, k)
+        print(model)
+    if args.fit or args.grid:
         ranks = [fuse(r, w, k) for r in all_runs]
-        for floor in [x / 100 for x in range(76, 91)]:
-            print(floor, floor_metrics(all_runs, ranks, floor))
+        for floor in [x / 20 for x in range(2, 19)]:
+            print(floor, floor_metrics(searcher, model, all_runs, ranks, floor))
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

@@ -78,8 +78,11 @@ class Hit(BaseModel):
     region: str | None = None
     article: str | None = None
     reply: str | None = Field(default=None, description="The government's reply for items, if any.")
+    similarity: float | None = Field(
+        default=None, description="Cosine of query and passage vectors (e5; compressed, ~0.8-0.95); None without."
+    )
     relevance: float | None = Field(
-        default=None, description="Semantic similarity of query and document (cosine, -1..1); None without vectors."
+        default=None, description="Probability (0..1) that the hit is about the same thing (retrieval.relevance)."
     )
     relevant: bool = Field(
         default=True, description="Above the relevance floor: safe to show as similar or to cite as a reference."

@@ -16,17 +16,19 @@ from retrieval.documents import DocKind, Document, DocumentStore, Hit, SearchFil
 from retrieval.embeddings import embed_query_vector
 from retrieval.index_files import BM25_SUBDIR, CHARS_SUBDIR, MANIFEST, read_manifest
 from retrieval.origins import origin_of
+from retrieval.relevance import RelevanceModel, background
 from retrieval.snippets import make_snippet, maximal_terms, terms_in_text
 from retrieval.tokenizer import ChineseTokenizer, default_tokenizer
 from retrieval.vector_store import ChromaVectorStore, DenseResult, PostFilter
 
+BACKGROUND_DEPTH = 50
 SearchMode = Literal["bm25", "chars", "dense", "hybrid"]
 """bm25: word BM25 only; chars: character-bigram BM25 only; dense: the semantic channel; hybrid: all three fused."""
 SEARCH_MODES: tuple[SearchMode, ...] = ("bm25", "chars", "dense", "hybrid")
 
 DEFAULT_WEIGHTS: dict[str, float] = {"words": 1.0, "chars": 1.0, "dense": 1.0}
-DEFAULT_FLOOR = 0.80
-"""Cosine (e5) below which a hit is not relevant; tuned on the tuning half of evals/retrieval (see docs)."""
+DEFAULT_FLOOR = 0.5
+"""Relevance probability below which a hit is not relevant; tuned on the tuning half of evals/retrieval."""
 
 
 def reciprocal_rank_fusion(
@@ -47,6 +49,7 @@ class Channels:
     """Candidates of each channel for one query (best first) and the query vector."""
 
     terms: list[str]
+    grams: list[str] = field(default_factory=list)
     words: list[BM25Result] = field(default_factory=list)
     chars: list[BM25Result] = field(default_factory=list)
     dense: list[DenseResult] = field(default_factory=list)
@@ -64,7 +67,7 @@ class Searcher:
 
     The BM25 indexes are reloaded automatically when a sync commits a new manifest. Hybrid mode fuses the
     word, character-bigram and semantic candidate lists by weighted reciprocal rank (``weights``, ``rrf_k``).
-    A hit is ``relevant`` when the cosine of query and document vectors reaches ``floor``.
+    A hit is ``relevant`` when its relevance probability (:mod:`retrieval.relevance`) reaches ``floor``.
     """
 
     def __init__(
@@ -79,6 +82,7 @@ class Searcher:
         snippet_chars: int = 120,
         weights: dict[str, float] | None = None,
         floor: float = DEFAULT_FLOOR,
+        relevance_model: RelevanceModel | None = None,
         max_query_chars: int = 2000,
         max_semantic_chars: int = 256,
     ) -> None:
@@ -93,6 +97,7 @@ class Searcher:
         self.rrf_k = rrf_k
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.floor = floor
+        self.relevance_model = relevance_model or RelevanceModel()
         self.snippet_chars = snippet_chars
         self.max_query_chars = max_query_chars
         self.max_semantic_chars = max_semantic_chars
@@ -176,34 +181,33 @@ class Searcher:
             ranked = [(r.doc_id, r.score) for r in dense]
         else:
             ranked = self.fuse(found)
-        cosines = {r.doc_id: r.score for r in dense}
         matched = {r.doc_id: r.matched_terms for r in lexical}
         pool = ranked if relevant_only else ranked[:k]
-        if vector is not None:
-            self._fill_cosines(vector, [doc_id for doc_id, _ in pool], cosines)
+        relevance, cosines = self.relevance(found, [doc_id for doc_id, _ in pool])
         if relevant_only and vector is not None:
-            pool = [(d, s) for d, s in pool if cosines.get(d, -1.0) >= self.floor][:k]
+            pool = [(d, s) for d, s in pool if relevance.get(d, 0.0) >= self.floor][:k]
         docs = self.store.get_many([doc_id for doc_id, _ in pool])
         hits = []
         for doc_id, score in pool:
             doc = docs.get(doc_id)
             if doc is None or (filters is not None and not filters.accepts(doc.kind, doc.year, doc.region)):
                 continue  # deleted or changed since the last sync
-            hits.append(self._hit(doc, score, matched.get(doc_id), terms, cosines.get(doc_id)))
+            hit = self._hit(doc, score, matched.get(doc_id), terms, cosines.get(doc_id), relevance.get(doc_id))
+            hits.append(hit)
         return prioritise(hits, prefer_kinds) if prefer_kinds else hits
 
     def channels(
         self, query: str, depth: int, filters: SearchFilters | None = None, mode: SearchMode = "hybrid"
     ) -> Channels:
-        """The candidate lists of the channels ``mode`` uses (all three for hybrid), ``depth`` each, and the
-        query vector (computed whenever there is a vector store, for the relevance floor)."""
+        """The candidate lists of the lexical channels ``mode`` uses, ``depth`` each, the semantic candidates
+        (whenever there is a vector store: the relevance floor needs them) and the query vector."""
         query = query[: self.max_query_chars]
         analysis = self.tokenizer.analyse(query)
         terms = list(dict.fromkeys(analysis.terms))
         grams = list(dict.fromkeys(analysis.bigrams(self.tokenizer.stop_chars)))
         words_index, chars_index = self._indexes()
         mask = words_index.mask(filters)
-        found = Channels(terms=terms)
+        found = Channels(terms=terms, grams=grams)
         if mode in ("bm25", "hybrid"):
             found.words = words_index.search(terms, depth, filters, mask=mask)
         if mode in ("chars", "hybrid"):
@@ -211,9 +215,9 @@ class Searcher:
         if self.vector_store is not None:
             # The head of a long text (a whole draft) carries its topic; embedding time grows with length.
             found.vector = embed_query_vector(self.vector_store.embeddings, query[: self.max_semantic_chars])
-            if mode in ("dense", "hybrid"):
-                post = self._post_filter(words_index, mask)
-                found.dense = self.vector_store.query(found.vector, depth, filters, post)
+            # Queried in every mode: the relevance floor needs the query's background similarity.
+            post = self._post_filter(words_index, mask)
+            found.dense = self.vector_store.query(found.vector, max(depth, BACKGROUND_DEPTH), filters, post)
         return found
 
     def fuse(self, found: Channels) -> list[tuple[str, float]]:
@@ -223,6 +227,22 @@ class Searcher:
             k=self.rrf_k,
             weights=(self.weights["words"], self.weights["chars"], self.weights["dense"]),
         )
+
+    def relevance(self, found: Channels, doc_ids: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+        """Relevance probability and cosine of each document for the query of ``found`` (empty without vectors)."""
+        cosines = {r.doc_id: r.score for r in found.dense}
+        if found.vector is None or not doc_ids:
+            return {}, cosines
+        self._fill_cosines(found.vector, doc_ids, cosines)
+        base = background([r.score for r in found.dense])
+        words_index, chars_index = self._indexes()
+        words = words_index.coverage(found.terms, doc_ids)
+        chars = chars_index.coverage(found.grams, doc_ids)
+        model = self.relevance_model
+        relevance = {
+            d: model.probability(cosines[d], cosines[d] - base, words[d], chars[d]) for d in doc_ids if d in cosines
+        }
+        return relevance, cosines
 
     def _fill_cosines(self, vector: np.ndarray, doc_ids: list[str], cosines: dict[str, float]) -> None:
         """Cosine of the query with each document not already scored by the semantic channel."""
@@ -247,7 +267,13 @@ class Searcher:
         return PostFilter(accept=accept, matching=bm25.kind_counts(mask), total=bm25.kind_counts(None))
 
     def _hit(
-        self, doc: Document, score: float, matched: list[str] | None, terms: list[str], cosine: float | None
+        self,
+        doc: Document,
+        score: float,
+        matched: list[str] | None,
+        terms: list[str],
+        cosine: float | None,
+        relevance: float | None,
     ) -> Hit:
         # Hits without word postings: look for the query terms in the text itself.
         matched = terms_in_text(terms, doc.index_text()) if matched is None else maximal_terms(matched)
@@ -263,7 +289,8 @@ class Searcher:
             region=doc.region,
             article=doc.article,
             reply=doc.reply if doc.kind == "item" else None,
-            relevance=cosine,
-            relevant=cosine is None or cosine >= self.floor,
+            similarity=cosine,
+            relevance=relevance,
+            relevant=relevance is None or relevance >= self.floor,
             origin=origin_of(doc),
         )

@@ -84,7 +84,8 @@ def indexed(tmp_path: Path, store: MemoryDocumentStore, embeddings: E5Embeddings
 def test_every_hit_carries_relevance_and_origin(indexed: Searcher) -> None:
     hits = indexed.search("村里的河涌又黑又臭", k=10)
     assert hits[0].doc_id == "item-2"
-    assert all(h.relevance is not None and -1.0 <= h.relevance <= 1.0 for h in hits)
+    assert all(h.similarity is not None and -1.0 <= h.similarity <= 1.0 for h in hits)
+    assert all(h.relevance is not None and 0.0 <= h.relevance <= 1.0 for h in hits)
     assert all(h.relevant == (h.relevance >= indexed.floor) for h in hits)
     assert all(h.origin is not None and h.origin.label for h in hits)
 
@@ -96,9 +97,16 @@ def test_floor_drops_unrelated_hits(indexed: Searcher) -> None:
     assert kept and kept[0].doc_id == "item-2"
     assert {h.doc_id for h in kept} == {h.doc_id for h in everything if h.relevance >= indexed.floor}
     assert len(kept) < len(everything)
-    strict = Searcher(indexed.store, indexed.index_dir, indexed.vector_store, floor=0.99)
+    above_all = max(h.relevance for h in everything) + 1e-6
+    strict = Searcher(indexed.store, indexed.index_dir, indexed.vector_store, floor=above_all)
     assert strict.search(query, k=10, relevant_only=True) == []
     assert all(not h.relevant for h in strict.search(query, k=10))
+
+
+def test_an_idea_with_nothing_similar_gets_nothing(indexed: Searcher) -> None:
+    query = "量子计算机芯片的光刻工艺怎么改进"
+    assert indexed.search(query, k=5)  # the plain ranking always has a best of nothing
+    assert indexed.search(query, k=5, relevant_only=True) == []
 
 
 def test_each_channel_alone_and_fused(indexed: Searcher) -> None:
