@@ -148,7 +148,7 @@ class Container:
     def ingest_service(self) -> IngestService:
         """Imports users' archives into the store and syncs the index."""
         store = self.document_store
-        return IngestService(store, sync_index=lambda: self.indexer.sync(store, progress=False),
+        return IngestService(store, sync_index=lambda: self.indexer.sync(store, progress=None),
                              record_batch=store.record_batch)
 
     # LLM layer and audit --------------------------------------------------------------------------

