@@ -161,7 +161,9 @@ def test_origin_labels(doc: Document, jurisdiction: str, applies: bool, label: s
 def test_citations_say_where_a_document_comes_from() -> None:
     item = Document(doc_id="item-9", kind="item", title="路灯坏了", text="x", year=2019, region="A市", source="hot")
     assert item.citation() == "外地类似留言（A市，2019年）「路灯坏了」(item-9)"
-    other = Document(doc_id="law:d#第三条", kind="policy", title="深圳经济特区某条例", text="x", region="深圳", article="第三条")
+    other = Document(
+        doc_id="law:d#第三条", kind="policy", title="深圳经济特区某条例", text="x", region="深圳", article="第三条"
+    )
     assert other.citation() == "《深圳经济特区某条例》第三条（深圳市法规，不适用于广州）"
     national = Document(doc_id="law:a#第三条", kind="policy", title="某法", text="x", region="全国", article="第三条")
     assert national.citation() == "《某法》第三条"
