@@ -103,12 +103,12 @@ class RetrievalSettings(BaseModel):
 
     top_k: int = Field(default=10, description="Hits returned by default.")
     candidates: int = Field(default=50, description="Candidates taken from each retriever before fusion.")
-    rrf_k: int = Field(default=60, description="Reciprocal-rank-fusion constant (tuned on the tuning half).")
-    word_weight: float = Field(default=1.0, description="Weight of the word BM25 list in the fusion.")
+    rrf_k: int = Field(default=5, description="Reciprocal-rank-fusion constant (tuned on the tuning half).")
+    word_weight: float = Field(default=0.5, description="Weight of the word BM25 list in the fusion.")
     char_weight: float = Field(default=1.0, description="Weight of the character-bigram BM25 list in the fusion.")
-    dense_weight: float = Field(default=1.0, description="Weight of the semantic (e5) list in the fusion.")
+    dense_weight: float = Field(default=2.0, description="Weight of the semantic (e5) list in the fusion.")
     floor: float = Field(
-        default=0.80, description="Relevance floor: cosine below which a hit is not shown as similar nor cited."
+        default=0.75, description="Relevance floor: probability below which a hit is not shown as similar nor cited."
     )
     mode: Literal["bm25", "chars", "dense", "hybrid"] = Field(default="hybrid", description="Retriever of services.")
 

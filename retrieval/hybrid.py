@@ -26,8 +26,10 @@ SearchMode = Literal["bm25", "chars", "dense", "hybrid"]
 """bm25: word BM25 only; chars: character-bigram BM25 only; dense: the semantic channel; hybrid: all three fused."""
 SEARCH_MODES: tuple[SearchMode, ...] = ("bm25", "chars", "dense", "hybrid")
 
-DEFAULT_WEIGHTS: dict[str, float] = {"words": 1.0, "chars": 1.0, "dense": 1.0}
-DEFAULT_FLOOR = 0.5
+DEFAULT_WEIGHTS: dict[str, float] = {"words": 0.5, "chars": 1.0, "dense": 2.0}
+"""Fusion weights chosen on the tuning half of evals/retrieval/paraphrases.jsonl (with ``rrf_k`` 5)."""
+DEFAULT_RRF_K = 5
+DEFAULT_FLOOR = 0.75
 """Relevance probability below which a hit is not relevant; tuned on the tuning half of evals/retrieval."""
 
 
@@ -78,7 +80,7 @@ class Searcher:
         tokenizer: ChineseTokenizer | None = None,
         mode: SearchMode = "hybrid",
         candidates: int = 50,
-        rrf_k: int = 60,
+        rrf_k: int = DEFAULT_RRF_K,
         snippet_chars: int = 120,
         weights: dict[str, float] | None = None,
         floor: float = DEFAULT_FLOOR,

@@ -33,11 +33,11 @@ def background(cosines: Sequence[float]) -> float:
 class RelevanceModel:
     """``P(relevant) = sigmoid(intercept + sum(weight_f * feature_f))``."""
 
-    intercept: float = -94.82
-    cosine: float = 103.15
-    margin: float = 3.82
-    words: float = 2.19
-    chars: float = 6.47
+    intercept: float = -86.21
+    cosine: float = 93.01
+    margin: float = 4.21
+    words: float = 2.29
+    chars: float = 8.27
 
     def probability(self, cosine: float, margin: float, words: float, chars: float) -> float:
         """Probability that a hit with these signals is relevant."""
