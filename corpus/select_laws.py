@@ -7,7 +7,8 @@ offline e5 model; every past item votes for the 5 laws whose titles are nearest 
 (title + head of the text, from ``corpus/data/vectors-e5.npz``). A national law is kept when it got at least
 ``--votes`` votes (other cities' regulations too), and so are a law's 实施条例/实施细则 and the law of a kept
 implementing regulation; 广东省 and 广州 regulations, 宪法, 民法典, four framework laws (教育法, 学前教育法,
-城市房地产管理法, 治安管理处罚法: the votes go to their more specific neighbours),
+城市房地产管理法, 治安管理处罚法: the votes go to their more specific neighbours), 民事诉讼法 and 行政复议法 (where
+screening sends personal disputes) and 慈善法,
 the 信访 regulations, the 百姓提案 scheme and laws referenced by ``evals/retrieval/queries.jsonl`` are always kept.
 The laws left out are written to ``corpus/policy_laws_dropped.txt`` (law_id, then the title and votes as a
 comment), which ``corpus/build.py`` reads. Deterministic for the same inputs.
@@ -37,6 +38,7 @@ LIST_FILE = CORPUS / "policy_laws_dropped.txt"
 ALWAYS_TITLES = re.compile(
     r"^中华人民共和国宪法$|民法典|信访|12345"
     r"|^中华人民共和国(教育法|学前教育法|城市房地产管理法|治安管理处罚法)$"  # framework laws the votes under-count
+    r"|^中华人民共和国(民事诉讼法|行政复议法|慈善法)$"  # routes for personal disputes (scope screening); 公益
 )
 TOP_LAWS_PER_ITEM = 5
 COMPANION = re.compile(r"(实施条例|实施细则|实施办法)$")
