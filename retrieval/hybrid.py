@@ -4,6 +4,7 @@ each hit carries its semantic relevance, whether it clears the relevance floor, 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ from retrieval.tokenizer import ChineseTokenizer, default_tokenizer
 from retrieval.vector_store import ChromaVectorStore, DenseResult, PostFilter
 
 BACKGROUND_DEPTH = 50
+QUERY_CACHE = 128
+"""Query vectors kept per searcher (LRU)."""
 SearchMode = Literal["bm25", "chars", "dense", "hybrid"]
 """bm25: word BM25 only; chars: character-bigram BM25 only; dense: the semantic channel; hybrid: all three fused."""
 SEARCH_MODES: tuple[SearchMode, ...] = ("bm25", "chars", "dense", "hybrid")
@@ -103,6 +106,7 @@ class Searcher:
         self.snippet_chars = snippet_chars
         self.max_query_chars = max_query_chars
         self.max_semantic_chars = max_semantic_chars
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # small LRU: one idea, several searches
         self._bm25 = (BM25Index.empty(), BM25Index.empty())
         self._stamp: tuple[int, int, int] | None = None
         self._lock = threading.Lock()
@@ -215,12 +219,29 @@ class Searcher:
         if mode in ("chars", "hybrid"):
             found.chars = chars_index.search(grams, depth, filters, mask=chars_index.mask(filters))
         if self.vector_store is not None:
-            # The head of a long text (a whole draft) carries its topic; embedding time grows with length.
-            found.vector = embed_query_vector(self.vector_store.embeddings, query[: self.max_semantic_chars])
+            found.vector = self.query_vector(query)
             # Queried in every mode: the relevance floor needs the query's background similarity.
             post = self._post_filter(words_index, mask)
             found.dense = self.vector_store.query(found.vector, max(depth, BACKGROUND_DEPTH), filters, post)
         return found
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's e5 vector, from the first ``max_semantic_chars`` characters (the head of a long text, e.g.
+        a draft, carries its topic; embedding time grows with length). Recent vectors are reused: an idea is
+        often searched several times in a row (items, then policies)."""
+        assert self.vector_store is not None
+        head = query[: self.max_semantic_chars]
+        with self._lock:
+            cached = self._query_vectors.get(head)
+            if cached is not None:
+                self._query_vectors.move_to_end(head)
+                return cached
+        vector = embed_query_vector(self.vector_store.embeddings, head)
+        with self._lock:
+            self._query_vectors[head] = vector
+            while len(self._query_vectors) > QUERY_CACHE:
+                self._query_vectors.popitem(last=False)
+        return vector
 
     def fuse(self, found: Channels) -> list[tuple[str, float]]:
         """Weighted reciprocal-rank fusion of the three candidate lists."""

@@ -167,3 +167,19 @@ def test_citations_say_where_a_document_comes_from() -> None:
     assert other.citation() == "《深圳经济特区某条例》第三条（深圳市法规，不适用于广州）"
     national = Document(doc_id="law:a#第三条", kind="policy", title="某法", text="x", region="全国", article="第三条")
     assert national.citation() == "《某法》第三条"
+
+
+def test_query_vector_is_reused_for_repeated_searches(indexed: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    embeddings = indexed.vector_store.embeddings
+    original = embeddings.embed_array
+
+    def counting(texts, query=False):  # type: ignore[no-untyped-def]
+        calls.extend(texts)
+        return original(texts, query=query)
+
+    monkeypatch.setattr(embeddings, "embed_array", counting)
+    first = indexed.search("小区电梯老是坏", k=3)
+    again = indexed.search("小区电梯老是坏", k=3, mode="dense")
+    assert len(calls) == 1  # embedded once
+    assert first and again and {h.doc_id for h in first} & {h.doc_id for h in again}
