@@ -32,7 +32,7 @@ _ASCII_RUN = re.compile(r"[0-9a-z]{2,}")
 _HAS_WORD_CHAR = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _DEFAULT_FREQ = 5000
 ANALYSIS_VERSION = 2
-"""Bump when :meth:`ChineseTokenizer.analyse` changes its output: cached terms and hashed vectors go stale."""
+"""Bump when :meth:`ChineseTokenizer.analyse` changes its output: cached BM25 terms go stale."""
 
 
 _CN_DIGITS = "零〇一二三四五六七八九十百千万亿两几半"
