@@ -83,9 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         hashes.append(passage_hash(space_id, text))
         texts.append(text)
     todo = [i for i, h in enumerate(hashes) if h not in old_rows]
+    kept = len(ids) - len(todo)
     if args.limit:
         todo = todo[: args.limit]
-    print(f"{len(ids)} passages, {len(ids) - len(todo)} kept from {out_path.name}, {len(todo)} to embed")
+    print(f"{len(ids)} passages, {kept} kept from {out_path.name}, {len(todo)} to embed")
     started = time.perf_counter()
     fresh = embed_passages([texts[i] for i in todo], args.workers)
     seconds = time.perf_counter() - started
