@@ -125,19 +125,23 @@ class Container:
 
     @cached_property
     def embeddings(self) -> Embeddings:
-        """Offline hashed features, or an OpenAI-compatible embeddings endpoint."""
+        """multilingual-e5-small offline (bundled weights, pinned threads), or an OpenAI-compatible endpoint."""
         cfg = self.settings.embedding
         if cfg.mode == "openai":
             from retrieval.embeddings import make_openai_embeddings
 
             if not cfg.base_url:
                 raise ConfigError("已选择在线向量模型，但没有配置其地址。", "embedding.base_url is empty")
-            return make_openai_embeddings(cfg.base_url, cfg.model,
-                                          cfg.api_key.get_secret_value() if cfg.api_key else None,
-                                          timeout=cfg.timeout_s, batch_size=cfg.batch_size)
-        from retrieval.embeddings import HashedEmbeddings
+            return make_openai_embeddings(
+                cfg.base_url,
+                cfg.model,
+                cfg.api_key.get_secret_value() if cfg.api_key else None,
+                timeout=cfg.timeout_s,
+                batch_size=cfg.batch_size,
+            )
+        from retrieval.embeddings import E5Embeddings
 
-        return HashedEmbeddings(dims=cfg.dims, tokenizer=self.tokenizer)
+        return E5Embeddings(threads=cfg.threads)
 
     @cached_property
     def vector_store(self) -> ChromaVectorStore:
@@ -156,8 +160,10 @@ class Container:
     def indexer(self) -> Indexer:
         """Keeps BM25 and vectors in step with the document store."""
         from retrieval.indexer import Indexer
+        from retrieval.shipped import shipped_data_dir
 
-        return Indexer(self.settings.index_dir, self.vector_store, tokenizer=self.tokenizer)
+        sources = [shipped_data_dir(self.settings.corpus_dir)]
+        return Indexer(self.settings.index_dir, self.vector_store, tokenizer=self.tokenizer, vector_sources=sources)
 
     @cached_property
     def searcher(self) -> Searcher:
@@ -165,8 +171,17 @@ class Container:
         from retrieval.hybrid import Searcher
 
         cfg = self.settings.retrieval
-        return Searcher(self.document_store, self.settings.index_dir, self.vector_store, tokenizer=self.tokenizer,
-                        mode=cfg.mode, candidates=cfg.candidates, rrf_k=cfg.rrf_k, dense_weight=cfg.dense_weight)
+        return Searcher(
+            self.document_store,
+            self.settings.index_dir,
+            self.vector_store,
+            tokenizer=self.tokenizer,
+            mode=cfg.mode,
+            candidates=cfg.candidates,
+            rrf_k=cfg.rrf_k,
+            weights={"words": cfg.word_weight, "chars": cfg.char_weight, "dense": cfg.dense_weight},
+            floor=cfg.floor,
+        )
 
     @cached_property
     def search_service(self) -> SearchService:
@@ -178,7 +193,7 @@ class Container:
     def ingest_service(self) -> IngestService:
         """Imports users' archives into the store and syncs the index."""
         store = self.document_store
-        return IngestService(store, sync_index=lambda: self.indexer.sync(store, progress=False),
+        return IngestService(store, sync_index=lambda: self.indexer.sync(store, progress=None),
                              record_batch=store.record_batch)
 
     # Model layer, tasks and audit -----------------------------------------------------------------
@@ -329,7 +344,7 @@ class Container:
         s = self.settings
         return {
             "retrieval": s.retrieval.model_dump(),
-            "embedding": {"mode": s.embedding.mode, "dims": s.embedding.dims, "model": s.embedding.model},
+            "embedding": {"mode": s.embedding.mode, "model": s.embedding.model},
             "llm": {"mode": s.llm.mode, "model": s.llm.model},
             "prompts": s.prompts.model_dump(mode="json"),
             "database": s.database_url.split("://", 1)[0],

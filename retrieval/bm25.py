@@ -188,6 +188,32 @@ class BM25Index:
         matched = self._matched(top, token_ids, terms)
         return [BM25Result(self.doc_ids[i], float(scores[i]), matched[j]) for j, i in enumerate(top.tolist())]
 
+    def coverage(self, query_terms: Sequence[str], doc_ids: Sequence[str]) -> dict[str, float]:
+        """Share of the query's IDF mass (terms known to the index) that each document contains, 0..1.
+        Documents not in the index get 0."""
+        if self._engine is None or not doc_ids:
+            return dict.fromkeys(doc_ids, 0.0)
+        vocab = self._engine.vocab_dict
+        terms = [t for t in dict.fromkeys(query_terms) if t and t in vocab]
+        if not terms:
+            return dict.fromkeys(doc_ids, 0.0)
+        token_ids = [vocab[t] for t in terms]
+        indptr = self._engine.scores["indptr"]
+        n = max(len(self.doc_ids), 1)
+        df = np.array([indptr[i + 1] - indptr[i] for i in token_ids], dtype=np.float64)
+        idf = dict(zip(terms, np.log(1.0 + (n - df + 0.5) / (df + 0.5)), strict=True))
+        total = sum(idf.values())
+        rows = [(d, self.row_of(d)) for d in doc_ids]
+        known = [(d, r) for d, r in rows if r is not None]
+        order = np.array([r for _, r in known], dtype=np.int64)
+        result = dict.fromkeys(doc_ids, 0.0)
+        if len(order):
+            sort = np.argsort(order)
+            matched = self._matched(order[sort], token_ids, terms)
+            for j, pos in enumerate(sort.tolist()):
+                result[known[pos][0]] = float(sum(idf[t] for t in matched[j]) / total) if total > 0 else 0.0
+        return result
+
     def _matched(self, top: np.ndarray, token_ids: list[int], terms: list[str]) -> list[list[str]]:
         """For each document in ``top``, the query terms it contains (from the CSC postings)."""
         engine = self._engine
