@@ -67,11 +67,11 @@ class ReviewSpec(TaskSpec[ReviewRequest, IdeaReview, LLMIdeaReview]):
 
     def offline(self, request: ReviewRequest) -> IdeaReview:
         verdict = self.screening.offline(request.text)
-        decision = self.routing.offline(request.text) if request.wants_routing(verdict.in_scope) else None
+        decision = self.routing.offline(request.text, verdict) if request.wants_routing(verdict.in_scope) else None
         return IdeaReview(verdict=verdict, decision=decision)
 
     def _decision(self, request: ReviewRequest, offline: IdeaReview) -> RoutingDecision:
-        return offline.decision or self.routing.offline(request.text)
+        return offline.decision or self.routing.offline(request.text, offline.verdict)
 
     def prompt(self, request: ReviewRequest, offline: IdeaReview) -> ModelPrompt:
         decision = self._decision(request, offline)
