@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from assistant.accounts import LOCAL_OPERATOR, UserSession
+from assistant.accounts import LOCAL_OPERATOR
 from assistant.clock import CHINA_TZ
 from assistant.container import Container
 from assistant.scheme.models import AssignEdit
