@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from assistant.cultivation.models import DraftProposal
 from assistant.errors import ConfigError
 from assistant.review import IdeaReviewService
 from assistant.routing.catalogue import load_catalogue
@@ -14,7 +15,6 @@ from assistant.routing.spec import RoutingPart
 from assistant.scheme.advisor import SchemeAdvisor
 from assistant.scheme.catalogue import DEFAULT_DIR, load_scheme_catalogue, parse_catalogue
 from assistant.scheme.channels import DraftSignal, draft_signal
-from assistant.cultivation.models import DraftProposal
 from assistant.screening.models import ScreeningVerdict
 from tests.scheme.conftest import BUS, NEIGHBOUR, PENSION
 

@@ -20,9 +20,10 @@ from assistant.storage.errors import ConflictError
 from assistant.storage.scheme_facts import SchemeFactsStore
 from tests.scheme.conftest import BUS, LAMP, NEIGHBOUR, PENSION, World
 
-GOOD_ANALYSIS = ["天河区某小区约三千户居民，距最近地铁站两公里，没有公交站。", "老人和学生每天步行二十分钟，雨天尤其不便。",
-                 "原因是新建小区与公交线网规划不同步。"]
-GOOD_SUGGESTIONS = ["建议市交通运输局在小区门口增设公交站点，并调整附近线路。", "建议区政府在新建小区规划时同步配套公交站。"]
+GOOD_ANALYSIS = ["天河区某小区约三千户居民，距最近地铁站两公里，没有公交站。",
+                 "老人和学生每天步行二十分钟，雨天尤其不便。", "原因是新建小区与公交线网规划不同步。"]
+GOOD_SUGGESTIONS = ["建议市交通运输局在小区门口增设公交站点，并调整附近线路。",
+                    "建议区政府在新建小区规划时同步配套公交站。"]
 
 
 def year_now() -> int:
