@@ -117,6 +117,7 @@ def summary(cases: list[Case]) -> dict[str, Any]:
             "ideas": len(part),
             "channel_n": len(chan),
             "channel_agree": sum(a == b for a, b in chan),
+            "channel_always_cultivate": sum(a == "深化培育" for a, _ in chan),
             "channel_kappa": kappa([(str(a), b) for a, b in chan]),
             "grade_agree": sum(a == b for a, b in grade),
             "grade_kappa": kappa(grade),
@@ -136,7 +137,7 @@ def main() -> int:
         print(f"== {split}: {figures['ideas']} ideas")
         n = figures["channel_n"]
         print(f"channel: {figures['channel_agree']}/{n} = {figures['channel_agree'] / max(n, 1):.1%}, "
-              f"kappa {figures['channel_kappa']}")
+              f"kappa {figures['channel_kappa']}; always 深化培育: {figures['channel_always_cultivate']}/{n}")
         print(f"grade: {figures['grade_agree']}/{figures['ideas']} = {figures['grade_agree'] / figures['ideas']:.1%}, "
               f"kappa {figures['grade_kappa']}")
         print(f"linkage (national/provincial): flagged {figures['linkage_flagged']}, right "
