@@ -86,3 +86,16 @@ def test_triage_grades_channels_and_merges(world: World, tmp_path: Path) -> None
     table = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert tuple(table[0]) == COLUMNS and {"分级", "分级理由", "处理通道", "对口专委会", "上下联动"} <= set(COLUMNS)
     assert table[2][COLUMNS.index("分级")] == "转其他渠道" and table[5][COLUMNS.index("上下联动")] == "全国层面"
+
+
+def test_csv_fields_with_quotes_stay_one_row(tmp_path: Path) -> None:
+    from assistant.ingest.readers import read_rows
+
+    path = tmp_path / "线索.csv"
+    body = [["标题", "内容"]] + [[f"第{n}条", "建议增设公交站点，方便居民出行。" * 20] for n in range(40)]
+    body.append(["引号", '他说"再等等"，可是已经等了两年，建议公布通车时间。\n第二段。'])
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(body)
+    rows = list(read_rows(path))
+    assert len(rows) == 41 and not any(r.error for r in rows)
+    assert rows[-1].cells["内容"].startswith('他说"再等等"') and rows[-1].cells["内容"].endswith("第二段。")
