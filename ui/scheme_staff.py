@@ -33,6 +33,14 @@ GRADE_CHOICES = {name: key for key, name in GRADE_ZH.items()}
 RESULT_CHOICES = ["已采纳", "部分采纳", "列入计划逐步解决", "留作参考（已作解释说明）", "未注明办理结果"]
 
 
+def grade_edit(choice: str | None, why: str, to: str, lead: str) -> GradeEdit:
+    """The staff's grade from the form fields (InputError when no grade is chosen)."""
+    if not choice or choice not in GRADE_CHOICES:
+        raise InputError("请选择分级。", "no grade")
+    return GradeEdit(grade=GRADE_CHOICES[choice], reason=why or "", refer_to=to or None,  # type: ignore[arg-type]
+                     merge_into=lead or None)
+
+
 def _folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="baixing-scheme-"))
 
@@ -75,11 +83,7 @@ def build_grading_tab(container: Any, session: gr.State) -> None:
 
     @guarded(container, "scheme grade save")
     def on_grade_save(user: Any, number: str, choice: str | None, why: str, to: str, lead: str) -> str:
-        if not choice:
-            raise InputError("请选择分级。", "no grade")
-        edit = GradeEdit(grade=GRADE_CHOICES[choice], reason=why or "", refer_to=to or None,  # type: ignore[arg-type]
-                         merge_into=lead or None)
-        return grade_markdown(services.grading.grade(user, _id(user, number), edit))
+        return grade_markdown(services.grading.grade(user, _id(user, number), grade_edit(choice, why, to, lead)))
 
     @guarded(container, "scheme sqmy")
     def on_sqmy(user: Any, number: str) -> str:

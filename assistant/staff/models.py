@@ -82,6 +82,7 @@ class RoutingView(BaseModel):
     abstain_reason: str | None
     backend: str | None
     confirmed: bool
+    linkage_reason: str | None = Field(default=None, description="上下联动, when the idea needs it.")
     confirmed_by: str | None = None
     confirmed_at: datetime | None = None
     final_units: list[UnitChoice] = Field(default_factory=list)

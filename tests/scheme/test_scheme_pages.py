@@ -112,3 +112,23 @@ def test_selection_digest_report_and_member_through_the_page(page: dict[str, Any
     text = "建议社区长者饭堂提供送餐上门服务，方便行动不便的老人。"
     message, _, rows = page["on_collect"](world.member, text, "", "", "", "只署姓氏（默认）")
     assert "受理编号 BX-" in message and len(rows) == 2
+
+
+def test_single_grading_in_the_queue_detail(world: World) -> None:
+    from ui.staff_queue import build_queue_tab
+
+    with gr.Blocks() as app:
+        build_queue_tab(Root(world), world.staff_services, gr.State(None))
+    handlers = {f.name: f.fn for f in app.fns.values()}
+    idea = world.submit(NEIGHBOUR)
+    opened = handlers["do_open"](world.staff, idea.receipt_no)
+    assert "线索分级：**未分级**" in opened[0]
+    with pytest.raises(gr.Error, match="请先打开"):
+        handlers["do_grade"](world.staff, None, "转其他渠道", "邻里纠纷", "", "")
+    state = opened[-1]
+    with pytest.raises(gr.Error, match="请选择分级"):
+        handlers["do_grade"](world.staff, state, None, "邻里纠纷", "", "")
+    done = handlers["do_grade"](world.staff, state, "转其他渠道", "邻里纠纷，转人民调解", "人民调解委员会", "")
+    assert "已确认分级：转其他渠道" in done[-1] and "人民调解委员会" in done[0] and "已转其他渠道" in done[0]
+    with pytest.raises(gr.Error, match="仅限工作人员"):
+        handlers["do_grade"](world.member, state, "深化培育", "x", "", "")
