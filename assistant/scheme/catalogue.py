@@ -83,6 +83,10 @@ class SchemeCatalogue:
     handling_levels: dict[str, str]
     handling_results: dict[str, str]
     selection: dict[str, Any] = field(default_factory=dict)
+    keywords_exclude: frozenset[str] = frozenset()
+    """Generic words the periodical does not list as a topic's frequent words."""
+    greetings: tuple[re.Pattern[str], ...] = ()
+    """Salutations and greetings stripped from the start of an idea's summary."""
 
     def channel(self, key: str) -> ChannelSpec:
         """The channel with this key (KeyError when unknown)."""
@@ -155,6 +159,9 @@ def parse_catalogue(doc: dict[str, Any]) -> SchemeCatalogue:
             handling_levels={str(k): str(v) for k, v in handling["levels"].items()},
             handling_results={str(k): str(v) for k, v in handling["results"].items()},
             selection=dict(doc["selection"]),
+            keywords_exclude=frozenset(str(w) for w in (doc.get("digest") or {}).get("keywords_exclude") or ()),
+            greetings=tuple(_compile(str((doc.get("digest") or {})[k]), f"digest {k}")
+                            for k in ("greeting", "hello") if (doc.get("digest") or {}).get(k)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError("scheme.yaml 缺少必填字段或格式不对，请检查。", repr(exc)) from exc

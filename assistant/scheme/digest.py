@@ -69,6 +69,22 @@ def _rows(counter: Counter[str]) -> list[CountRow]:
                                                                               key=lambda kv: (-kv[1], kv[0]))]
 
 
+def strip_greetings(text: str, greetings: Sequence[re.Pattern[str]]) -> str:
+    """The text without the salutation and greeting it starts with (胡书记，您好！……)."""
+    body = text.strip()
+    for _ in range(3):
+        before = body
+        for pattern in greetings:
+            body = pattern.sub("", body, count=1).lstrip()
+        if body == before:
+            break
+    return body or text.strip()
+
+
+def _place(term: str) -> bool:
+    return "省" in term or term.endswith(("市", "区", "县"))
+
+
 def _summary(text: str) -> str:
     body = re.sub(r"\s+", "", text)
     if len(body) <= SUMMARY_CHARS:
@@ -112,7 +128,9 @@ class DigestService:
         ranked = sorted(per_domain.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:TOPICS]
         topics = []
         for domain, items in ranked:
-            words = Counter(t for a in items for t in a.terms).most_common(KEYWORDS)
+            excluded = self.catalogue.keywords_exclude
+            counted = Counter(t for a in items for t in a.terms if t not in excluded and not _place(t))
+            words = counted.most_common(KEYWORDS)
             common = [(w, n) for w, n in words if n >= 2]
             summary = ("涉及较多的词语：" + "、".join(f"{w}（{n}件）" for w, n in common)) if common else ""
             topics.append(HotTopic(topic=domain[:40], count=len(items), summary=summary[:400]))
@@ -139,7 +157,8 @@ class DigestService:
         for f in pool[:limit]:
             consent = f.consent if f.consent in ("full", "masked", "anonymous") else "masked"
             entries.append(IdeaEntry(
-                title=f.idea.display_title[:120], summary=_summary(f.idea.raw_text),
+                title=f.idea.display_title[:120],
+                summary=_summary(strip_greetings(f.idea.raw_text, self.catalogue.greetings)),
                 contributor=Contributor(name=f.idea.citizen.name or "", consent=consent,  # type: ignore[arg-type]
                                         district=(d if (d := district_of(f.idea)) != "未注明" else "")),
                 status=self._status_text(f)[:120],

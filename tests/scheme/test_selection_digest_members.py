@@ -156,3 +156,21 @@ def test_members_report_and_member_actions(world: World, tmp_path: Path) -> None
     with pytest.raises(PermissionDenied):
         world.scheme.report.report(world.member, year_now())
     assert world.scheme.report.report(LOCAL_OPERATOR, 2001).members[0].ideas_collected == 0
+
+
+def test_digest_summaries_drop_greetings_and_topics_drop_generic_words(world: World) -> None:
+    from assistant.scheme.digest import strip_greetings
+
+    greetings = world.scheme.catalogue.greetings
+    assert strip_greetings("胡书记，您好！ 建议在公园增设直饮水机。", greetings) == "建议在公园增设直饮水机。"
+    assert strip_greetings("尊敬的周主任 您好！ 我叫某某。", greetings) == "我叫某某。"
+    assert strip_greetings("A市政府应当加快建设。", greetings) == "A市政府应当加快建设。"
+    assert strip_greetings("建议市政府，加快建设。", greetings) == "建议市政府，加快建设。"
+    text = "王书记，您好！建议在西地省各公园增设直饮水机，公园游客很多，公园附近买水不方便。"
+    for phone in ("13800001111", "13800002222"):
+        world.route(world.submit(text + phone[-1], phone=phone))
+    today = world.scheme.handling.today()
+    issue, _ = world.scheme.digest.build(world.staff, today, today)
+    assert all(not e.summary.startswith("王书记") and e.summary.startswith("建议") for e in issue.ideas)
+    summaries = " ".join(t.summary for t in issue.hot_topics)
+    assert "公园" in summaries and "西地省" not in summaries and "附近" not in summaries
