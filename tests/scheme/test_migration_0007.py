@@ -19,7 +19,7 @@ def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
     cfg = alembic_config(engine)
     try:
         command.upgrade(cfg, "0007")
-        assert TABLES <= set(inspect(engine).get_table_names())
+        assert set(inspect(engine).get_table_names()) >= TABLES
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO ideas (id, receipt_no, raw_text, source, status, created_at, updated_at) "
                               "VALUES (1, 'BX-2026-000001', '建议增设公交站', 'web', 'handling', "
