@@ -24,6 +24,7 @@ from assistant.review import IdeaReviewService, ReviewSpec
 from assistant.routing.catalogue_store import CatalogueEditor, CatalogueStore
 from assistant.routing.engine import OfflineRouter
 from assistant.routing.spec import RoutingPart
+from assistant.scheme.services import SchemeServices
 from assistant.screening.engine import OfflineScreener
 from assistant.screening.spec import ScreeningPart
 from assistant.search import SearchService
@@ -33,11 +34,15 @@ from assistant.storage.audit_log import AuditLog
 from assistant.storage.batches import BatchStore
 from assistant.storage.catalogue_entries import CatalogueEntryStore
 from assistant.storage.db import Database
+from assistant.storage.decisions import DecisionStore
 from assistant.storage.documents import SqlDocumentStore
 from assistant.storage.eval_runs import EvalRunStore
+from assistant.storage.handling import HandlingStore
 from assistant.storage.ideas import IdeaStore
 from assistant.storage.queue import QueueStore
 from assistant.storage.routings import RoutingStore
+from assistant.storage.scheme_facts import SchemeFactsStore
+from assistant.storage.selection import SelectionStore
 from assistant.storage.texts import TextStore
 from assistant.tasks import TaskRunner
 from assistant.tasks.audit import AuditLogSink
@@ -237,7 +242,8 @@ class Container:
         """The offline router over the catalogue kept in the database."""
         s = self.settings
         return OfflineRouter.load(self.catalogue_store.load(), models_dir=s.models_dir, items_path=s.items_path,
-                                  taxonomy_path=s.taxonomy_path, cache_dir=s.cache_dir)
+                                  taxonomy_path=s.taxonomy_path, cache_dir=s.cache_dir,
+                                  catalogues_dir=s.catalogues_dir)
 
     @cached_property
     def review_service(self) -> IdeaReviewService:
@@ -298,7 +304,19 @@ class Container:
             queue_store=QueueStore(self.database), routing_store=RoutingStore(self.database),
             batches=BatchStore(self.database), texts=TextStore(self.database),
             reviewer=lambda: self.review_service, tokenizer=lambda: self.tokenizer, exports_dir=s.exports_dir,
-            cache_dir=s.cache_dir, max_chars=s.ui.max_text_chars,
+            cache_dir=s.cache_dir, max_chars=s.ui.max_text_chars, grading=lambda: self.scheme.grading,
+        )
+
+    @cached_property
+    def scheme(self) -> SchemeServices:
+        """The scheme after submission: grading, channels, handling, feedback, members, selection, periodical."""
+        db = self.database
+        return SchemeServices(
+            ideas=self.ideas, queue=QueueStore(db), batches=BatchStore(db), decisions=DecisionStore(db),
+            handling=HandlingStore(db), facts=SchemeFactsStore(db), selection=SelectionStore(db),
+            texts=TextStore(db), advisor=lambda: self.review_service.router.advisor,
+            reviewer=lambda: self.review_service, staff=lambda: self.staff,
+            citizen_status=lambda: self.citizen_workflow.status, max_chars=self.settings.ui.max_text_chars,
         )
 
     # Index lifecycle ------------------------------------------------------------------------------

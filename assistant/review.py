@@ -76,11 +76,11 @@ class ReviewSpec(TaskSpec[ReviewRequest, IdeaReview, LLMIdeaReview]):
     def offline(self, request: ReviewRequest) -> IdeaReview:
         text = self._engine_text(request.text)
         verdict = self.screening.offline(text)
-        decision = self.routing.offline(text) if request.wants_routing(verdict.in_scope) else None
+        decision = self.routing.offline(text, verdict) if request.wants_routing(verdict.in_scope) else None
         return IdeaReview(verdict=verdict, decision=decision)
 
     def _decision(self, request: ReviewRequest, offline: IdeaReview) -> RoutingDecision:
-        return offline.decision or self.routing.offline(self._engine_text(request.text))
+        return offline.decision or self.routing.offline(self._engine_text(request.text), offline.verdict)
 
     def prompt(self, request: ReviewRequest, offline: IdeaReview) -> ModelPrompt:
         decision = self._decision(request, offline)

@@ -29,6 +29,7 @@ from ui.proposal_view import (
     text_points,
     versions_markdown,
 )
+from ui.scheme_member import build_member_scheme
 from ui.session import guarded
 
 NO_DRAFT = "请先打开或导入一份草稿。"
@@ -201,6 +202,7 @@ def build_member_page(container: Any, session: gr.State) -> None:
     save.click(on_save, inputs=[session, draft_id, title, analysis, suggestions], outputs=view_outputs)
     duplicates.click(on_duplicates, inputs=[session, draft_id], outputs=[duplicate_report])
     compare.click(on_compare, inputs=[session, draft_id, before, after], outputs=[diff])
+    build_member_scheme(container, session)
 
 
 def _history(view: MemberDraft) -> str:

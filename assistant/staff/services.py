@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.review import IdeaReviewService
 from assistant.routing.domain import DomainModel
+from assistant.scheme.grading import GradingService
 from assistant.staff.clusters import CorpusSimilarity, DuplicateClusters
 from assistant.staff.desk import RoutingDesk
 from assistant.staff.hot import CLASSIFY_CHARS, AnalysisCache, HotTopics
@@ -38,7 +39,8 @@ def domain_classifier(model: DomainModel) -> tuple[Callable[[str], str], str]:
 class StaffServices:
     """Queue, triage, routing desk, duplicate clusters and hot topics; each built on first use.
 
-    ``reviewer`` and ``tokenizer`` are factories so the page renders before the routing models load.
+    ``reviewer`` and ``tokenizer`` are factories so the page renders before the routing models load; ``grading``
+    (optional) stores the triage's automatic clue grades.
     """
 
     def __init__(
@@ -53,6 +55,7 @@ class StaffServices:
         exports_dir: Path,
         cache_dir: Path,
         max_chars: int,
+        grading: Callable[[], GradingService] | None = None,
     ) -> None:
         self._queue_store = queue_store
         self._routing_store = routing_store
@@ -63,6 +66,7 @@ class StaffServices:
         self._exports_dir = exports_dir
         self._cache_dir = cache_dir
         self._max_chars = max_chars
+        self._grading = grading
 
     @cached_property
     def queue(self) -> QueueService:
@@ -88,7 +92,7 @@ class StaffServices:
     def triage(self) -> TriageService:
         """Batch import of collected clues."""
         return TriageService(self._batches, self._texts, self._reviewer(), self.similarity, self._exports_dir,
-                             max_chars=self._max_chars)
+                             max_chars=self._max_chars, grading=self._grading() if self._grading else None)
 
     @cached_property
     def hot(self) -> HotTopics:
