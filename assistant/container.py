@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.accounts import AccountService
 from assistant.cultivation.catalogue import load_catalogue, load_phrases
-from assistant.cultivation.engine import OfflineDrafter
+from assistant.cultivation.engine import OfflineDrafter, profile_of
+from assistant.cultivation.gaps import missing
 from assistant.cultivation.normalize import InputNormaliser, load_cantonese, load_person
 from assistant.cultivation.service import CultivationService
 from assistant.cultivation.spec import DraftingSpec
@@ -271,6 +272,10 @@ class Container:
         return OfflineDrafter(normaliser=self.normaliser,
                               catalogue=load_catalogue(self.settings.catalogues_dir / "drafting.yaml"))
 
+    def missing_elements(self, text: str) -> list[str]:
+        """What an idea still lacks, by the drafter's gap analysis (most important first)."""
+        return missing(profile_of(self.drafter, text))
+
     @cached_property
     def cultivation_service(self) -> CultivationService:
         """Standard-format drafts, guided questions, stored sessions."""
@@ -316,7 +321,8 @@ class Container:
             handling=HandlingStore(db), facts=SchemeFactsStore(db), selection=SelectionStore(db),
             texts=TextStore(db), advisor=lambda: self.review_service.router.advisor,
             reviewer=lambda: self.review_service, staff=lambda: self.staff,
-            citizen_status=lambda: self.citizen_workflow.status, max_chars=self.settings.ui.max_text_chars,
+            citizen_status=lambda: self.citizen_workflow.status, gaps=lambda: self.missing_elements,
+            max_chars=self.settings.ui.max_text_chars,
         )
 
     # Index lifecycle ------------------------------------------------------------------------------

@@ -5,12 +5,12 @@ Staff confirm or change the channel at the routing desk."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
 
 from assistant.accounts import UserSession, require_role
-from assistant.cultivation.gaps import missing_elements
 from assistant.cultivation.models import DraftProposal
 from assistant.documents.models import mask_name
 from assistant.errors import InputError
@@ -85,14 +85,20 @@ def sqmy_digest(idea: IdeaRecord, draft: DraftProposal | None, consent: str | No
     )
 
 
+RESEARCH_KEYS = {"where": "problem", "detail": "suggestion", "actor": "suggestion"}
+"""The drafter's gap elements → the research topics of the scheme catalogue."""
+
 class ChannelService:
     """Channel advice for stored ideas (staff only)."""
 
-    def __init__(self, advisor: SchemeAdvisor, ideas: IdeaStore, queue: QueueStore, decisions: DecisionStore) -> None:
+    def __init__(self, advisor: SchemeAdvisor, ideas: IdeaStore, queue: QueueStore, decisions: DecisionStore,
+                 gaps: Callable[[str], list[str]]) -> None:
         self.advisor = advisor
         self.ideas = ideas
         self.queue = queue
         self.decisions = decisions
+        self.gaps = gaps
+        """What an idea still lacks (the drafter's gap analysis: where, affected, evidence, cause…)."""
 
     def advise(self, actor: UserSession | None, idea_id: int) -> ChannelAdvice:
         """The suggested channel of an idea (reading its latest draft), with research needs or the digest."""
@@ -121,7 +127,9 @@ class ChannelService:
         cat = self.advisor.catalogue
         if choice.key in ("cultivate", "express"):
             body = "\n".join([text, *(draft.analysis if draft else []), *(draft.suggestions if draft else [])])
-            needs = [cat.research[e] for e in missing_elements(body) if e in cat.research]
+            needs = [cat.research[RESEARCH_KEYS.get(e, e)] for e in self.gaps(body)
+                     if RESEARCH_KEYS.get(e, e) in cat.research]
+            needs = list(dict.fromkeys(needs))
             advice.research = [*needs, cat.research["always"]] if "always" in cat.research else needs
         if choice.key == "express":
             advice.express_note = cat.channel("express").action

@@ -52,6 +52,7 @@ class SchemeServices:
         reviewer: Callable[[], IdeaReviewService],
         staff: Callable[[], StaffServices],
         citizen_status: Callable[[], StatusLookup],
+        gaps: Callable[[], Callable[[str], list[str]]],
         max_chars: int = 20000,
     ) -> None:
         self._ideas = ideas
@@ -66,6 +67,7 @@ class SchemeServices:
         self._reviewer = reviewer
         self._staff = staff
         self._citizen_status = citizen_status
+        self._gaps = gaps
         self._max_chars = max_chars
 
     @cached_property
@@ -95,7 +97,7 @@ class SchemeServices:
     @cached_property
     def channels(self) -> ChannelService:
         """Channel advice (reads the draft), research needs, 《社情民意》 digests."""
-        return ChannelService(self._advisor(), self._ideas, self._queue, self.decisions)
+        return ChannelService(self._advisor(), self._ideas, self._queue, self.decisions, self._gaps())
 
     @cached_property
     def handling(self) -> HandlingService:

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from assistant.accounts import AccountService, UserSession
+from assistant.cultivation.engine import OfflineDrafter, profile_of
+from assistant.cultivation.gaps import missing
 from assistant.review import IdeaReviewService, review_record
 from assistant.routing.engine import OfflineRouter
 from assistant.scheme.services import SchemeServices
@@ -123,11 +125,16 @@ def world(db: Database, scheme_settings: Settings, reviewer: IdeaReviewService, 
         grading=lambda: holder["scheme"].grading,
     )
     citizen = CitizenWorkflow(reviewer, None, ideas)  # type: ignore[arg-type]  # status() needs no drafting
+    drafter = OfflineDrafter()
+
+    def gaps(text: str) -> list[str]:
+        return missing(profile_of(drafter, text))
+
     scheme = SchemeServices(
         ideas=ideas, queue=QueueStore(db), batches=BatchStore(db), decisions=DecisionStore(db),
         handling=HandlingStore(db), facts=SchemeFactsStore(db), selection=SelectionStore(db), texts=TextStore(db),
         advisor=lambda: reviewer.router.advisor, reviewer=lambda: reviewer, staff=lambda: staff_services,
-        citizen_status=lambda: citizen.status,
+        citizen_status=lambda: citizen.status, gaps=lambda: gaps,
     )
     holder["scheme"] = scheme
     accounts = AccountService(db)
