@@ -195,7 +195,7 @@ class QualityRubric:
             "成因": bool(_CAUSE.search(analysis)),
         }
         present = sum(checks.values())
-        gaps = sum(1 for k in ("地点", "影响", "持续", "成因") if k in marked)
+        gaps = sum(1 for k in ("地点|位置|名称", "影响|受益", "持续", "成因|原因|现状|数量") if re.search(k, marked))
         length = len(re.sub(r"\s", "", analysis))
         value = 1 + present * 0.8 + min(gaps, 4 - present) * 0.35
         value += 0.5 if length >= 120 else 0 if length >= 50 else -0.5
@@ -212,7 +212,7 @@ class QualityRubric:
             return self._dim("specificity", 1, "没有具体建议。")
         per = []
         for s in points:
-            if s.startswith("（待补充") or "研究提出改进措施" in s:
+            if s.startswith("（待补充") or "研究提出改进措施" in s or "具体措施）" in s:
                 per.append(0.15)
                 continue
             unit = bool(_REAL_UNIT.search(s[:40]))
