@@ -70,7 +70,7 @@ _CONNECTIVE = re.compile(r"^(?:另外|还有|同时|此外|而且|并且|再说|
                          r"但)[，,]?")
 _VERB_START = "增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆多明落设"
 _LOCATIVE = re.compile(
-    rf"^(?P<loc>(?:(?![的在对把将给为])[\u4e00-\u9fff]){{2,10}}?(?:后|前|内|里|旁|周边|附近|门口|出口|沿线|期间|时段|站|广场|小区|公园|学校|医院|村|社区|"
+    rf"^(?!出台|制定|建立|规定|实行|推行|加强|规范|开展|设立|根据|按照|通过)(?P<loc>(?:(?![的在对把将给为])[\u4e00-\u9fff]){{2,10}}?(?:后|前|内|里|旁|周边|附近|门口|出口|沿线|期间|时段|站|广场|小区|公园|学校|医院|村|社区|"
     rf"路口|路段|市场))(?P<rest>[{_VERB_START}][\u4e00-\u9fff].*)$"
 )
 _FUNCTION = re.compile(r"[的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等]")
@@ -272,8 +272,11 @@ class OfflineDrafter:
         if where_word and measures and measures[0].startswith("加大对"):
             topic = self.title_topic(measures, text, "")
         full = text + "".join(answers.values())
-        frame = self.frame(text, clauses, measures, bool(described_sentences))
+        frame = self.frame(text, clauses, measures, bool(clauses))
         prof = profile(full, measures, bool(groups["cause"]), object_, routed, c, idea=text, **frame)
+        if not measures:
+            topic = self.title_topic(measures, "".join(described_sentences) or text, frame["subject"],
+                                     problem=frame["problem"])
 
         # 情况分析 ------------------------------------------------------------------------------------
         analysis: list[str] = []
@@ -348,6 +351,7 @@ class OfflineDrafter:
                 continue
             if remedy.pattern.search(full) and not any(remedy.key in s for s in suggestions):
                 measure = remedy.measure.format(object=_clip(frame["subject"], 10))
+                measure = re.sub(r"^简化(.{2,10}?(?:手续|程序|流程))相关申请审批手续", r"简化\1", measure)
                 suggestions.append(self.suggestion(measure, main, co if not suggestions else None, "", ours=True))
         if not suggestions:
             issue = frame["problem"] or (frame["subject"] + "方面问题" if frame["subject"] else "上述问题")
@@ -408,8 +412,17 @@ class OfflineDrafter:
                           and not re.fullmatch(r"(?:班级|公司|单位|家|家里|其家)", np)), "")
         subject = from_idea or from_measure
         group = affected_group(text, self.catalogue)
-        thing = "" if re.search(r"(?:时间|时段|标准|费用|政策|制度|规定|办法|机制|手续|服务)$", from_measure) else from_measure
-        problem = next((p for p in (problem_phrase(c, thing or group) for c in clauses[:3]) if p), "")
+        thing = parts.subject if parts.subject and not is_people(parts.subject) and not is_actor(parts.subject) \
+            and not re.search(r"(?:时间|时段|标准|费用|政策|制度|规定|办法|机制|手续|服务)$", parts.subject) else ""
+        problem, last = "", ""
+        for clause in clauses[:3]:  # a clause without a subject of its own takes the previous clause's (电梯…，经常困人)
+            inherit = last if last and re.match(r"^(?:经常|总是|老是|一直|常常|就|都|还|又|也|晚上|早上|白天|夜里|夜间|周末|每天|"
+                                                 r"一到|一下雨|下雨天)", clause) else ""
+            problem = problem_phrase(clause, inherit or thing or group)
+            if problem:
+                break
+            own = noun_phrase(clause).text
+            last = own if own and not is_actor(own) else last
         if not group:
             users = raw.get("facility_users", {})
             head = subject + re.split(r"[。！？]", text, maxsplit=1)[0]
@@ -523,6 +536,7 @@ class OfflineDrafter:
         value = re.sub(r"^(?:嗯|就是|那个|是的|对|是|在|就在|大概是|主要是在(?=[\u4e00-\u9fff]{2,}(?:区|镇|路)))[，"
                        r",]?", "",
                        value)
+        value = re.sub(r"(?<=[\u4e00-\u9fff])(?:那个|这个|那条|这条)(?=[\u4e00-\u9fff])", "", value)
         value = "".join(self._third(s) for s in split_sentences(value))
         lead = self.catalogue.raw["answer_leads"].get(element, "")
         if element == "where":
@@ -685,7 +699,7 @@ class OfflineDrafter:
                 return keys[0]
         return "这个问题"
 
-    def title_topic(self, measures: list[str], text: str, object_: str) -> str:
+    def title_topic(self, measures: list[str], text: str, object_: str, problem: str = "") -> str:
         """关于 + object + action: from the citizen's main request, else a remedy's title, else the keywords."""
         cfg = self.catalogue.raw["title"]
         subject = self.subject_of(text)
@@ -727,8 +741,14 @@ class OfflineDrafter:
         place = next((p[-1] for p in places if p[0] in text), "")
         for remedy in self.catalogue.remedies:
             if remedy.pattern.search(text):
-                return remedy.title.format(place=place)
-        return self.problem_topic(text) or self.topics.topic(text)
+                return re.sub(r"^简化办理手续$", f"简化{object_}" if re.search(r"(?:手续|程序|流程)$", object_) else
+                              "简化办理手续", remedy.title.format(place=place))
+        if problem and len(problem) <= 18:
+            return f"解决{problem}问题"
+        topic = self.problem_topic(text)
+        if topic and "的" not in topic:
+            return topic
+        return f"解决{object_}相关问题" if object_ and 2 <= len(object_) <= 10 else self.topics.topic(text)
 
     def _with_place(self, topic: str, text: str) -> str:
         """在出口… → 在地铁站出口… when the idea says whose 出口/门口 it is; 在<place> added to a topic without one
@@ -819,6 +839,7 @@ def clean_measure(text: str) -> str:
     text = re.sub(r"(?<![需主重只想还不就也将快])要(?=[让留有在把对给做按实公开设保提接进验])", "应", text)
     text = re.sub(r"^(?:我认为|我觉得|其认为)", "", text)
     text = re.sub(r"^延长(?=到|至)", "延长开放时间", text)
+    text = re.sub(r"^(?:在)?网上(?:能)?办(?:理)?(?=，|$)", "实现网上办理", text)
     text = re.sub(r"多放(?:几个|一些|点)?(?=[\u4e00-\u9fff]{2})", "增设", text)
     text = re.sub(r"(?<=[\u4e00-\u9fff])里面(?=[加装设])", "内", text)
     text = re.sub(r"(?<![增追参附施])加(?![装大强快密班入上开工盖宽深重剧设建])"

@@ -34,7 +34,7 @@ _PROBLEM_MARK = re.compile(r"不|没|无|难|太|过[高低少多早晚长短远
                            r"紧张|差|缺|占|挡|堆|漏|破|松|锈|老化|复杂|繁琐|吵|噪|淹|浸|拖欠|宰|偷|违|超|窄|陡|黑|被|只(?!能)|才|"
                            r"仅|就[关停收]|隐患|猫腻|扰|污|臭|异味|困人|故障|失修|开裂|拥挤|单一|(?:特别|非常|很|太)多$|较大|很大|严重|担心|"
                            r"麻烦|不便|辛苦|累|热|冷|晒|湿|滑|断|倒|塌|积水|水浸|内涝|刺鼻|排进|排入|直排|还在|仍在|差$|"
-                           r"离.{1,8}[有要]|就[关停收没]")
+                           r"离.{1,8}[有要]|就[关停收没]|涨|越来越差|越来越少|不够|短缺|缺乏")
 _ACTOR_NOUN = re.compile(r"(?:局|委|办|政府|交警|城管|街道|物业|居委会|村委会|派出所|部门|单位|有关方面)$")
 _PLACE_ONLY = re.compile(r"^(?:广州|广州市|本市|全市|各区|市里|区里|当地|本地|城市)$")
 _PLACE_MOD = re.compile(r"(?:(?<![社小园景校片城街辖厂营])区|市|县|镇|街|路|大道|一带)$")
@@ -292,7 +292,7 @@ def problem_phrase(clause: str, subject: str = "", max_len: int = 16) -> str:
     if len(pred) < 2 or _PRED_BAD.search(pred) or not re.search(r"[\u4e00-\u9fff]", pred) \
             or not _PROBLEM_MARK.search(pred):
         return ""
-    phrase = head + pred
+    phrase = re.sub(r"(?<=[\u4e00-\u9fff]{2})的(?=[\u4e00-\u9fff]{1,3}$)", "", head + pred)  # 没有配套的学校 → 没有配套学校
     return phrase if 4 <= len(phrase) <= max_len else ""
 
 
