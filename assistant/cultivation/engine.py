@@ -122,17 +122,21 @@ _PLEA = re.compile(
     r"(?:有关|相关|上级)?(?:部门|领导|单位)?[^，]{0,10}?(?:沟通解决|协调解决|督办|彻查|调查核实|核实|回复|答复|答疑解惑|重视|"
     r"关注|做主|给予帮助|帮助|帮忙|解决一下|处理一下)(?:一下)?(?:，|$)"
 )
-_WISH = re.compile(r"(?:感觉|觉得|我想|其认为|我认为)?(?:如果|要是|假如|若)(?:能够?|可以)?([^。！？]{4,60}?)[，,]?(?:那样?)?(?:就|也)?"
+_WISH = re.compile(r"(?:感觉|觉得|我想|其认为|我认为)?(?:如果|要是|假如|若)(?:能够?|可以)?([^。！？]{4,60}?)[，"
+                   r",]?(?:那样?)?(?:就|也)?"
                    r"(?:很|更|会)?(?:好|方便|安全|放心)(?:多)?了")
-_POSSESSIVE = re.compile(r"^(?:延长|缩短|增加|减少|提高|降低|调整|扩大|优化|公开|公示|公布|加密|规范|完善|改善|提升|放宽|"
+_POSSESSIVE = re.compile(r"^(?:延长|缩短|增加|减少|提高|降低|调整|扩大|优化|公开|公示|公布|加密|规范|完善|改善|"
+                         r"提升|放宽|"
                          r"延迟|提前|丰富|更新)$")
-_VERB_2 = ("增开", "增设", "增加", "加密", "延长", "开放", "加装", "安装", "设置", "划定", "更换", "修复", "维修", "提高",
-           "降低", "调整", "规范", "整治", "公开", "公示", "优化", "配备", "增建", "建设")
+_VERB_2 = ("增开", "增设", "增加", "加密", "延长", "开放", "加装", "安装", "设置", "划定", "更换", "修复",
+           "维修", "提高", "降低", "调整", "规范", "整治", "公开", "公示", "优化", "配备", "增建", "建设")
 _PLACE_SUBJECT = re.compile(r"(?:小区|社区|地铁站|公交站|站台|路口|人行道|村|菜市场|市场|广场|商圈|景区|车厢|路段|天桥|"
                             r"工地|楼道|老旧小区|城中村|江边|河边|绿道|写字楼|商场)$")
-_AGENT = re.compile(r"(?:局|公司|企业|平台|学校|医院|幼儿园|饭堂|食堂|中心|机构|物业|驿站|商家|商户|地铁|公交|馆|公园|院|所|校|"
+_AGENT = re.compile(r"(?:局|公司|企业|平台|学校|医院|幼儿园|饭堂|食堂|中心|机构|物业|驿站|商家|商户|地铁|公交|馆|"
+                    r"公园|院|所|校|"
                     r"大厅|养老院|街道|居委会|村委会|协会|银行|运营方|中小学|小学|中学|高校)$")
-_GUIDED = re.compile(r"(?:学校|幼儿园|医院|卫生服务中心|社区|饭堂|食堂|图书馆|公园|养老院|养老机构|驿站|街道|居委会|村委会|"
+_GUIDED = re.compile(r"(?:学校|幼儿园|医院|卫生服务中心|社区|饭堂|食堂|图书馆|公园|养老院|养老机构|驿站|街道|"
+                     r"居委会|村委会|"
                      r"服务中心|服务大厅|博物馆|体育馆|文化馆|中小学|小学|中学)$")
 _ANY_VERB = re.compile(r"(?:增设|增加|增开|设立|设置|加装|加大|加强|开通|开设|开放|延长|安装|建设|建立|推广|推行|"
                        r"划定|配备|"
@@ -415,8 +419,10 @@ class OfflineDrafter:
         thing = parts.subject if parts.subject and not is_people(parts.subject) and not is_actor(parts.subject) \
             and not re.search(r"(?:时间|时段|标准|费用|政策|制度|规定|办法|机制|手续|服务)$", parts.subject) else ""
         problem, last = "", ""
-        for clause in clauses[:3]:  # a clause without a subject of its own takes the previous clause's (电梯…，经常困人)
-            inherit = last if last and re.match(r"^(?:经常|总是|老是|一直|常常|就|都|还|又|也|晚上|早上|白天|夜里|夜间|周末|每天|"
+        # a clause without a subject of its own takes the previous clause's (电梯用了二十多年，经常困人)
+        for clause in clauses[:3]:
+            inherit = last if last and re.match(r"^(?:经常|总是|老是|一直|常常|就|都|还|又|也|晚上|早上|白天|夜里|"
+                                                r"夜间|周末|每天|"
                                                  r"一到|一下雨|下雨天)", clause) else ""
             problem = problem_phrase(clause, inherit or thing or group)
             if problem:
@@ -460,7 +466,8 @@ class OfflineDrafter:
         grievances: list[tuple[str, str]] = []
         wishes = [m.group(1).rstrip("，, ") for m in _WISH.finditer(text)]
         text = re.sub(r"[，,]?。", "。", _WISH.sub("。", text))  # 要是能送餐上门就好了: a wish, not a description
-        text = re.sub(r"[，,](?=(?:其|我)认为(?:主要是|主要原因|原因|一是|一个是))", "。", text)  # the citizen's view of the cause
+        # the citizen's view of the cause is a sentence of its own
+        text = re.sub(r"[，,](?=(?:其|我)认为(?:主要是|主要原因|原因|一是|一个是))", "。", text)
         for sentence in split_sentences(text, max_len=400):
             kept = [x for x in re.split(r"(?<=[，,])", sentence) if not _PREAMBLE.match(x.strip().rstrip("，,。"))]
             sentence = "".join(kept).strip("，, ")
@@ -584,7 +591,8 @@ class OfflineDrafter:
         """What a request says it is for (…，方便上班族和学生晚上去看书 → 方便上班族和学生晚上去看书), third
         person, '' when it says nothing."""
         for clause in self.request(sentence).split("，")[1:]:
-            if re.match(r"^(?:方便|便于|以便|让|使|缓解|减少|提高|帮助|避免|防止|保障|确保|满足)", clause) and len(clause) >= 6:
+            if len(clause) >= 6 and re.match(r"^(?:方便|便于|以便|让|使|缓解|减少|提高|帮助|避免|防止|保障|确保|满足)",
+                                             clause):
                 return _END.sub("", self.normaliser.third_person(clause, "analysis"))
         return ""
 
@@ -651,8 +659,9 @@ class OfflineDrafter:
         acts = bool(parts.verb) or bool(re.match(rf"^(?:在|对|向|为|给|把|将)[^，]{{1,12}}?[{_VERB_START}]", after))
         change = re.match(r"^(调大|调高|调低|调小|加大|放大|缩短|改为|改成|改用)(.*)$", after)
         if change and not parts.verb:
-            head = f"{change.group(1)}{subject}{change.group(2)}" if change.group(1).startswith(("调", "加", "放", "缩")) \
-                else f"将{subject}{after}"
+            verb = change.group(1)
+            head = (f"{verb}{subject}{change.group(2)}" if verb.startswith(("调", "加", "放", "缩"))
+                    else f"将{subject}{after}")
         elif parts.verb and _POSSESSIVE.match(parts.verb) and object_noun(parts.obj) and not parts.time:
             head = parts.verb + subject + ("" if title else "的") + parts.obj
         elif parts.verb and parts.time and _POSSESSIVE.match(parts.verb):
@@ -829,7 +838,8 @@ def clean_measure(text: str) -> str:
     text = _GENERIC_ACTOR.sub("", _CONNECTIVE.sub("", _MODAL.sub("", text))).lstrip("喺")
     text = re.sub(r"^把(.{2,16}?)(规划|改造|改建|建设|建|开辟|利用)(?:一下)?(?:做|成|为|作)", r"将\1\2为", text)
     text = re.sub(r"的时候(?=不要|不准|不让|禁止)", "时段", text)
-    text = re.sub(r"(?:别让|不要让|不让|免得|省得)(?=(?:群众|市民|居民|老人|老年人|大家|家长|乘客|提出人|我们|我|咱们)[\u4e00-\u9fff])",
+    text = re.sub(r"(?:别让|不要让|不让|免得|省得)(?=(?:群众|市民|居民|老人|老年人|大家|家长|乘客|提出人|我们|我|"
+                  r"咱们)[\u4e00-\u9fff])",
                   "避免", text)
     text = re.sub(r"(?:不要让|不准|不让|别让)", "禁止", text)
     text = re.sub(r"(?<=[\u4e00-\u9fff])的时候(?=[\u4e00-\u9fff])", "时", text)
@@ -939,7 +949,8 @@ def with_subject(sentence: str, subject: str) -> str:
     return ("目前" if time_word in ("现在", "目前", "如今") else time_word) + subject + rest
 
 
-_ATTRIBUTE = re.compile(r"^(?:的)?(?:班次|发车频次|开放时间|营业时间|运营时间|服务时间|频次|数量|收费标准|票价|覆盖范围)")
+_ATTRIBUTE = re.compile(r"^(?:的)?(?:班次|发车频次|开放时间|营业时间|运营时间|服务时间|频次|数量|收费标准|票价|"
+                        r"覆盖范围)")
 _PLACE_LIKE = re.compile(r"(?:路|公路|大道|街|巷|道|站|园|小区|社区|村|桥|广场|场|院|馆|口|江边|河边|沿线|楼)$")
 
 
@@ -947,7 +958,8 @@ def qualified(measure: str, subject: str) -> str:
     """A short measure given the thing it is about: 增开班次 + 公交车 → 增开公交车班次; 加装护栏 + 乡村公路 →
     在乡村公路加装护栏; unchanged when the subject is people, already named, or neither attribute nor place."""
     if not subject or subject in measure or is_people(subject) or is_actor(subject) \
-            or measure.startswith(("在", "对", "把", "将")) or any(subject[i:i + 2] in measure for i in range(len(subject) - 1)):
+            or measure.startswith(("在", "对", "把", "将")) \
+            or any(subject[i:i + 2] in measure for i in range(len(subject) - 1)):
         return measure
     verb = re.match(rf"^(?:{'|'.join(_VERB_2)})", measure)
     if verb and _ATTRIBUTE.match(measure[verb.end():]):

@@ -17,7 +17,8 @@ from typing import Any
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
 
 _NOUN_FLAGS = frozenset({"n", "nr", "ns", "nt", "nz", "ng", "x", "vn", "j", "an", "nrt", "nrfg", "eng"})
-_NOUN_END = re.compile(r"[站场点馆室区路桥灯车线号箱柜棚亭院校园梯道口所堂厅楼房屋道处池架牌单费价位桩台机器网店铺档摊巷街村涌河湖]$")
+_NOUN_END = re.compile(r"[站场点馆室区路桥灯车线号箱柜棚亭院校园梯道口所堂厅楼房屋道处池架牌单"
+                       r"费价位桩台机器网店铺档摊巷街村涌河湖]$")
 _LOCATIVE_WORDS = frozenset({"附近", "周边", "旁边", "门口", "楼下", "楼上", "对面", "隔壁", "里面", "里", "内", "外",
                              "上", "下", "旁", "边", "前", "后", "一带", "沿线", "底下", "中间"})
 _RESET_WORDS = frozenset({"的", "之", "那个", "这个", "那条", "这条", "那座", "这座", "那些", "这些", "时候", "时",
@@ -28,9 +29,11 @@ _LEAD = re.compile(
     r"(?:很多|不少|有的?)?[\u4e00-\u9fff]{1,3}(?:反映|反应|说)(?=[\u4e00-\u9fff]{4})|我们|咱们|我|"
     r"其所在|其家|其|提出人|群众|当地|这里|这边|那边|本市|全市|各区|广州市?的?|楼下的?|家门口的?)+"
 )
-_PRONOUN = re.compile(r"^(?:其|我|你|他|她|它|该|此|这|那|群众|提出人|本人|大家|人们|有人)|^(?:地方|东西|事情|情况|问题|"
+_PRONOUN = re.compile(r"^(?:其|我|你|他|她|它|该|此|这|那|群众|提出人|本人|大家|人们|有人)|^(?:地方|东西|事情|情况|"
+                      r"问题|"
                       r"时间|方面|现象|规定|要求|办法)$")
-_PROBLEM_MARK = re.compile(r"不|没|无|难|太|过[高低少多早晚长短远窄陡大小慢快于]|坏|损|乱|脏|臭|贵|少|慢|远|堵|挤|危险|困|"
+_PROBLEM_MARK = re.compile(r"不|没|无|难|太|过[高低少多早晚长短远窄陡大小慢快于]|坏|损|乱|脏|臭|贵|少|慢|远|堵|挤|"
+                           r"危险|困|"
                            r"紧张|差|缺|占|挡|堆|漏|破|松|锈|老化|复杂|繁琐|吵|噪|淹|浸|拖欠|宰|偷|违|超|窄|陡|黑|被|只(?!能)|才|"
                            r"仅|就[关停收]|隐患|猫腻|扰|污|臭|异味|困人|故障|失修|开裂|拥挤|单一|(?:特别|非常|很|太)多$|较大|很大|严重|担心|"
                            r"麻烦|不便|辛苦|累|热|冷|晒|湿|滑|断|倒|塌|积水|水浸|内涝|刺鼻|排进|排入|直排|还在|仍在|差$|"
@@ -39,15 +42,20 @@ _ACTOR_NOUN = re.compile(r"(?:局|委|办|政府|交警|城管|街道|物业|居
 _PLACE_ONLY = re.compile(r"^(?:广州|广州市|本市|全市|各区|市里|区里|当地|本地|城市)$")
 _PLACE_MOD = re.compile(r"(?:(?<![社小园景校片城街辖厂营])区|市|县|镇|街|路|大道|一带)$")
 _PEOPLE_END = re.compile(r"(?:人|者|族|民|工|手|生|长|客|户|员|师|童|孩|女|儿|姓|友|妇|主)$")
-_ADVERBS = re.compile(r"(?:经常|一直|总是|老是|常常|根本|基本上|基本|都|就|也|还|又|才|全部|全都|已经|早就|竟然|居然|实在|"
+_ADVERBS = re.compile(r"(?:经常|一直|总是|老是|常常|根本|基本上|基本|都|就|也|还|又|才|全部|全都|已经|早就|竟然|"
+                      r"居然|实在|"
                       r"真的|很多|好多|不少|大多|大部分|越来越|长期|时常|往往)")
-_DEGREE = (("太早", "过早"), ("太晚", "过晚"), ("太少", "过少"), ("太多", "过多"), ("太贵", "过高"), ("太高", "过高"),
-           ("太长", "过长"), ("太短", "过短"), ("太远", "过远"), ("太窄", "过窄"), ("太陡", "过陡"), ("太慢", "过慢"),
-           ("太小", "过小"), ("太大", "过大"), ("太挤", "拥挤"), ("太乱", "混乱"), ("太吵", "噪声过大"), ("太脏", "脏乱"),
-           ("太复杂", "过于复杂"), ("太麻烦", "过于繁琐"), ("太难", "困难"), ("太黑", "照明不足"))
-_BARE_PREDICATE = {"差": "较差", "坏": "损坏", "坏掉": "损坏", "烂": "破损", "少": "不足", "贵": "偏高", "乱": "混乱", "臭": "有异味",
-                   "脏": "脏乱", "挤": "拥挤", "吵": "噪声大", "黑": "照明不足", "慢": "较慢", "远": "较远", "难": "困难",
-                   "早": "过早", "窄": "狭窄"}
+_DEGREE = (
+    ("太早", "过早"), ("太晚", "过晚"), ("太少", "过少"), ("太多", "过多"), ("太贵", "过高"), ("太高", "过高"),
+    ("太长", "过长"), ("太短", "过短"), ("太远", "过远"), ("太窄", "过窄"), ("太陡", "过陡"), ("太慢", "过慢"),
+    ("太小", "过小"), ("太大", "过大"), ("太挤", "拥挤"), ("太乱", "混乱"), ("太吵", "噪声过大"),
+    ("太脏", "脏乱"), ("太复杂", "过于复杂"), ("太麻烦", "过于繁琐"), ("太难", "困难"), ("太黑", "照明不足"),
+)
+_BARE_PREDICATE = {
+    "差": "较差", "坏": "损坏", "坏掉": "损坏", "烂": "破损", "少": "不足", "贵": "偏高", "乱": "混乱",
+    "臭": "有异味", "脏": "脏乱", "挤": "拥挤", "吵": "噪声大", "黑": "照明不足", "慢": "较慢", "远": "较远",
+    "难": "困难", "早": "过早", "窄": "狭窄",
+}
 _PRED_BAD = re.compile(r"[其我你他她们吗呢吧啊请望]|群众|提出人|怎么|什么|为什么|谁|反映|投诉|咨询|问题|建议|希望|领导|"
                        r"[A-Za-z]\d*[市区县镇]")
 _TITLE_NOUN = re.compile(r"(?:书记|领导|局长|厅长|市长|县长|区长|主任|同志|大人|先生|女士|老师|阿姨|师傅)$")
@@ -62,8 +70,10 @@ _MEASURE_VERB = re.compile(
 
 
 def _is_verb(word: str) -> bool:
+    if word in ("统一", "集中", "定期"):
+        return True
     found = _MEASURE_VERB.match(word)
-    return bool(found) and not found["obj"] and not found["place"] or word in ("统一", "集中", "定期")
+    return found is not None and not found["obj"] and not found["place"]
 
 
 @lru_cache(maxsize=1)
@@ -91,9 +101,10 @@ def _pos_cut(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((w.word, w.flag) for w in _tokenizer().cut(text))
 
 
-_ACTION_VERBS = frozenset({"没有", "有", "是", "要", "用", "会", "能", "在", "被", "让", "给", "做", "开", "关", "去", "来",
-                           "到", "说", "看", "想", "买", "卖", "停", "走", "坐", "等", "排", "占", "挡", "堆", "坏",
-                           "不会", "不能", "需要", "没", "无"})
+_ACTION_VERBS = frozenset({
+    "没有", "有", "是", "要", "用", "会", "能", "在", "被", "让", "给", "做", "开", "关", "去", "来", "到", "说",
+    "看", "想", "买", "卖", "停", "走", "坐", "等", "排", "占", "挡", "堆", "坏", "不会", "不能", "需要", "没", "无",
+})
 
 
 def _merged(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -117,13 +128,13 @@ def _merged(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
             out.append((word + nxt[0], "n"))
             i += 2
             continue
-        if out and (_nounlike(*out[-1]) or out[-1][1] == "v" and len(out[-1][0]) == 2) and (
+        if out and (_nounlike(*out[-1]) or (out[-1][1] == "v" and len(out[-1][0]) == 2)) and (
                 re.fullmatch(r"[一二三四五六七八九十\d]+(?:路|街|巷|横路|马路)", word)
-                or len(word) == 1 and re.fullmatch(r"[车站场楼桥门口房馆院点箱棚亭线桩柜塔]", word)):
+                or (len(word) == 1 and re.fullmatch(r"[车站场楼桥门口房馆院点箱棚亭线桩柜塔]", word))):
             out[-1] = (out[-1][0] + word, "n")
             i += 1
             continue
-        if (word in ("老", "新", "旧") and flag == "a" or word in ("二次", "一次性", "公共")) and _nounlike(*nxt):
+        if ((word in ("老", "新", "旧") and flag == "a") or word in ("二次", "一次性", "公共")) and _nounlike(*nxt):
             out.append((word + nxt[0], "n"))
             i += 2
             continue
@@ -211,7 +222,7 @@ def noun_phrase(clause: str, max_len: int = 10) -> Phrase:
     last = _merged(pos_cut(text))[-1] if text else ("", "")
     if not (2 <= len(text) <= max_len) or not re.search(r"[\u4e00-\u9fff]{2}", text) \
             or _PRONOUN.match(text) or _PLACE_ONLY.match(text) or _TITLE_NOUN.search(text) \
-            or re.search(r"[A-Za-z]\d*[市区县]", text) or last[1] in ("v", "vn") and not _NOUN_END.search(last[0]):
+            or re.search(r"[A-Za-z]\d*[市区县]", text) or (last[1] in ("v", "vn") and not _NOUN_END.search(last[0])):
         return Phrase("", 0)
     return Phrase(text, end)
 
@@ -248,11 +259,12 @@ def _clean_predicate(words: Sequence[tuple[str, str]], subject: str = "") -> str
         if not out and (word in ("了", "啦", "的", "呢", "吧", "啊", "着", "过")
                         or word in ("里", "里面", "内", "中", "附近", "周边", "门口", "一带")):
             continue  # 公园|里|晚上|照明不足 → 照明不足
-        if word in ("就", "还") and (re.search(r"一[\u4e00-\u9fff]", "".join(out)) or word == "就" and i + 1 < len(words)
-                                   and words[i + 1][0][:1] in "关停收没"):
+        follows = words[i + 1][0][:1] if i + 1 < len(words) else ""
+        if word in ("就", "还") and (re.search(r"一[\u4e00-\u9fff]", "".join(out))
+                                   or (word == "就" and follows != "" and follows in "关停收没")):
             out.append(word)  # 一下大雨就水浸, 十点就关灯: 就 stays
             continue
-        if _ADVERBS.fullmatch(word) or flag == "m" and word in ("很多", "好多", "不少", "大多", "一些"):
+        if _ADVERBS.fullmatch(word) or (flag == "m" and word in ("很多", "好多", "不少", "大多", "一些")):
             continue
         out.append(word)
     pred = re.sub(r"(?:了|啦|的|呢|吧|啊)+$", "", "".join(out))
@@ -292,7 +304,8 @@ def problem_phrase(clause: str, subject: str = "", max_len: int = 16) -> str:
     if len(pred) < 2 or _PRED_BAD.search(pred) or not re.search(r"[\u4e00-\u9fff]", pred) \
             or not _PROBLEM_MARK.search(pred):
         return ""
-    phrase = re.sub(r"(?<=[\u4e00-\u9fff]{2})的(?=[\u4e00-\u9fff]{1,3}$)", "", head + pred)  # 没有配套的学校 → 没有配套学校
+    # 没有配套的学校 → 没有配套学校
+    phrase = re.sub(r"(?<=[\u4e00-\u9fff]{2})的(?=[\u4e00-\u9fff]{1,3}$)", "", head + pred)
     return phrase if 4 <= len(phrase) <= max_len else ""
 
 
@@ -339,7 +352,8 @@ def measure_parts(measure: str) -> MeasureParts:
     if np.text:
         rest = first[np.end:]
         rest = re.sub(r"^(?:能够|能|可以|应该|应当|要|需要|都|也|尽快|及时)+", "", rest)
-        time = re.match(r"^(?:早高峰|晚高峰|早晚高峰|高峰期|高峰时段|周末|夜间|晚上|早上|节假日|暑假|寒假|放学时段|上下班时段)",
+        time = re.match(r"^(?:早高峰|晚高峰|早晚高峰|高峰期|高峰时段|周末|夜间|晚上|早上|节假日|暑假|寒假|放学时段|"
+                        r"上下班时段)",
                         rest)
         inner = _MEASURE_VERB.match(rest[time.end():] if time else rest)
         if inner and not inner["place"]:
@@ -355,7 +369,8 @@ def object_noun(obj: str) -> str:
     obj = re.sub(r"^(?:更多的?|一些|一点|一个|几个|几条|若干|部分|多个|各类|一批|一定比例的?)", "", obj)
     obj = re.sub(r"(?:的)?(?:数量|数目|比例|力度|范围)$|(?:到|至)[^，]{1,8}$", "", obj)
     words = _merged(pos_cut(obj)) if obj else []
-    if 2 <= len(obj) <= 12 and re.fullmatch(r"[A-Za-z0-9\u4e00-\u9fff]+", obj) and not re.search(r"[的在对把给让]", obj) \
+    plain = bool(re.fullmatch(r"[A-Za-z0-9\u4e00-\u9fff]+", obj)) and not re.search(r"[的在对把给让]", obj)
+    if 2 <= len(obj) <= 12 and plain \
             and words and (_nounlike(*words[-1]) or re.fullmatch(r"[A-Za-z]+", words[-1][0])) \
             and not any(f == "v" or _is_verb(w) for w, f in words[1:]):
         return obj

@@ -36,9 +36,10 @@ _COLON_TIME = re.compile(r"(\d)：(\d)")
 _OUR_CITY = re.compile(r"我(?=市|区(?![域]))")
 _OUR_PLACE = tuple(
     (re.compile(rf"(?:我们|我家|咱们)(?:这个|这栋|这条|这)?{key}"), f"其所在{a}", f"该{b}")
-    for key, a, b in (("楼栋", "楼栋", "楼栋"), ("楼", "楼栋", "楼栋"), ("小区", "小区", "小区"), ("村", "村", "村"),
-                      ("社区", "社区", "社区"), ("街道", "街道", "街道"), ("学校", "学校", "校"), ("班", "班级", "班级"),
-                      ("公司", "公司", "公司"), ("单位", "单位", "单位"), ("片", "片区", "片区"))
+    for key, a, b in (("楼栋", "楼栋", "楼栋"), ("楼", "楼栋", "楼栋"), ("小区", "小区", "小区"),
+                      ("村", "村", "村"), ("社区", "社区", "社区"), ("街道", "街道", "街道"),
+                      ("学校", "学校", "校"), ("班", "班级", "班级"), ("公司", "公司", "公司"),
+                      ("单位", "单位", "单位"), ("片", "片区", "片区"))
 )
 _FIRST = re.compile(r"我(?!国|省|市|区|们)|本人|俺(?!们)")
 
@@ -53,7 +54,7 @@ class Tokenizer(Protocol):
 def _opencc() -> Callable[[str], str]:
     import opencc
 
-    return opencc.OpenCC("hk2s").convert  # type: ignore[no-any-return]
+    return opencc.OpenCC("hk2s").convert
 
 
 def to_simplified(text: str) -> str:

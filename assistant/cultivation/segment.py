@@ -77,7 +77,7 @@ def classify(sentence: str, catalogue: DraftingCatalogue | None = None) -> Sente
     cues = (catalogue or load_catalogue()).cues
     for name in ("suggestion", "cause", "impact"):
         if any(cue in sentence for cue in cues[name]):
-            return name  # type: ignore[return-value]
+            return name
     return "situation"
 
 
