@@ -75,7 +75,7 @@ _LOCATIVE = re.compile(
 )
 _FUNCTION = re.compile(r"[的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等]")
 _PREAMBLE = re.compile(
-    r"^(?:这件事|此事)?(?:我|其)?就?不(?:追究|计较)了?$|"
+    r"^(?:这件事|此事)?(?:我|其)?就?不(?:追究|计较)了?$|^(?:其实)?(?:这)?(?:也)?不是(?:我们|我|司机|骑手)的(?:问题|责任|错)$|"
     r"^(?:其实)?(?:已经)?(?:说了|反映了|讲了|提了)(?:很久|好久|很多次|多次|几次|好几次)了?$|"
     r"^(?:我|其)?(?:想|要)?建议一下$|"
     r"^(?:你好|您好|领导好)?(?:我|本人)?(?:想|要|来)?(?:反映|说说|说一下|讲讲|谈谈|提)(?:一下|下)?(?:个事|一件事|一个事|个问题|"
@@ -424,7 +424,7 @@ class OfflineDrafter:
             inherit = last if last and re.match(r"^(?:经常|总是|老是|一直|常常|就|都|还|又|也|晚上|早上|白天|夜里|"
                                                 r"夜间|周末|每天|"
                                                  r"一到|一下雨|下雨天)", clause) else ""
-            problem = problem_phrase(clause, inherit or thing or group)
+            problem = problem_phrase(clause, inherit or thing)
             if problem:
                 break
             own = noun_phrase(clause).text
@@ -543,6 +543,7 @@ class OfflineDrafter:
         value = re.sub(r"^(?:嗯|就是|那个|是的|对|是|在|就在|大概是|主要是在(?=[\u4e00-\u9fff]{2,}(?:区|镇|路)))[，"
                        r",]?", "",
                        value)
+        value = re.sub(r"(?:那|这)条线(?=[，。；]|$)", "线路", value)
         value = re.sub(r"(?<=[\u4e00-\u9fff])(?:那个|这个|那条|这条)(?=[\u4e00-\u9fff])", "", value)
         value = "".join(self._third(s) for s in split_sentences(value))
         lead = self.catalogue.raw["answer_leads"].get(element, "")

@@ -260,8 +260,9 @@ def _clean_predicate(words: Sequence[tuple[str, str]], subject: str = "") -> str
                         or word in ("里", "里面", "内", "中", "附近", "周边", "门口", "一带")):
             continue  # 公园|里|晚上|照明不足 → 照明不足
         follows = words[i + 1][0][:1] if i + 1 < len(words) else ""
-        if word in ("就", "还") and (re.search(r"一[\u4e00-\u9fff]", "".join(out))
-                                   or (word == "就" and follows != "" and follows in "关停收没")):
+        if word in ("就", "还", "才") and (word == "才" or re.search(r"一[\u4e00-\u9fff]", "".join(out))
+                                   or (word == "就" and follows != "" and follows in "关停收没")
+                                   or (word == "还" and follows == "在")):
             out.append(word)  # 一下大雨就水浸, 十点就关灯: 就 stays
             continue
         if _ADVERBS.fullmatch(word) or (flag == "m" and word in ("很多", "好多", "不少", "大多", "一些")):

@@ -146,7 +146,8 @@ def gap_marks(p: IdeaProfile, answers: Mapping[str, str] | None = None) -> list[
             items.append(raw["beneficiaries"].format(group=group, unit=unit))
         return items
     problem = p.problem
-    if items and p.subject and problem.startswith(p.subject) and len(problem) - len(p.subject) >= 3:
+    if items and p.subject and p.subject in items[0] and problem.startswith(p.subject) \
+            and len(problem) - len(p.subject) >= 3:
         problem = problem[len(p.subject):]  # 公交站的具体位置、没有上盖的原因 (the subject named once)
     if "cause" in need:
         items.append(raw["cause"].format(problem=problem) if problem else

@@ -34,6 +34,7 @@ _INTERJECTION = re.compile(r"(?<![酒网水书氧茶])[啊呀吧呢哈嘛啦哦�
 _FULLWIDTH = str.maketrans({",": "，", "!": "！", "?": "？", ";": "；", ":": "："})
 _COLON_TIME = re.compile(r"(\d)：(\d)")
 _OUR_CITY = re.compile(r"我(?=市|区(?![域]))")
+_HOUR = re.compile(r"([一两半二三四五六七八九十几])个钟(?![表头楼声点])")
 _OUR_PLACE = tuple(
     (re.compile(rf"(?:我们|我家|咱们)(?:这个|这栋|这条|这)?{key}"), f"其所在{a}", f"该{b}")
     for key, a, b in (("楼栋", "楼栋", "楼栋"), ("楼", "楼栋", "楼栋"), ("小区", "小区", "小区"),
@@ -240,6 +241,7 @@ class InputNormaliser:
             part = _COLON_TIME.sub(r"\1:\2", part)
             part = _ELLIPSIS.sub("，", part)
             part = _REPEATED.sub(r"\1", part)
+            part = _HOUR.sub(r"\1小时", part)  # 一个钟/两个钟 (Guangzhou colloquial) → 一小时/两小时
             part = substitute_words(part, self.phrases, self.tokenizer, changes=changes)
             part = self._particles.sub("", part)
             part = _INTERJECTION.sub("", part)
