@@ -58,7 +58,7 @@ _RHETORICAL = re.compile(r"(为什么|为何|凭什么|难道|怎么能|怎么�
 _REQUEST_START = re.compile(
     r"(?:^|[，,；;：:])\s*(?:另外|还有|同时|所以|因此|因而|特此|在此)?[，,]?(?:我们|本人|我)?(?:强烈|真诚|诚恳地?)?"
     r"(?:建议|希望|恳请|呼吁|请求|提议|盼望|期望|期盼|请|能否|可否|能不能|可不可以|是否可以|最好|应该|应当|要求|需要尽快|"
-    r"[\u4e00-\u9fff]{1,8}(?:应该|应当|要|需要|能够?|可以)(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多在对把将为给]))"
+    r"[\u4e00-\u9fff]{1,8}(?:应该|应当|要|需要|能够?|可以)(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多在对把将为给管]))"
 )
 _REQUEST_Q = re.compile(r"(建议|能否|可否|是否可以|可不可以|能不能|希望|请)")
 _UNIT_SUFFIX = re.compile(r"（[^（）]*）$")
@@ -104,7 +104,7 @@ _SUBJECT_LEAD = re.compile(
 _ACTOR_START = re.compile(
     r"^(?:由)?[\u4e00-\u9fff]{0,8}?(?:局|委|办|政府|街道办|居委会|村委会|公司|集团|交警|城管|物业|学校|医院|社区|街道|"
     r"派出所|支队|管理处|运营方|平台)(?:要|应|应该|可以|能|来|尽快|及时)?(?:[\u4e00-\u9fff\d]{1,6}?(?:内|前|起))?"
-    r"(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多对在把])"
+    r"(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多对在把牵组负协])"
 )
 
 
@@ -117,6 +117,10 @@ def _pos_tokenizer(tokenizer: Any) -> Any:
     return jieba.posseg.POSTokenizer(inner) if inner is not None else jieba.posseg.dt
 
 
+_SALUTATION = re.compile(r"(?:^|(?<=[。！？\n]))(?:尊敬的)?[\u4e00-\u9fff]{0,4}(?:书记|领导|局长|厅长|市长|主任|"
+                         r"同志)(?:大人|们)?"
+                         r"[：:，,]?(?:您好|你好)?[，,。！!]?")
+_TAG_REQUEST = re.compile(r"([，,])([^，,。！？]{2,30}?)(?:好不好|行不行|可不可以|可以吗|好吗|行吗)(?=[。？！?]|$)")
 _PLEA = re.compile(
     r"^(?:您|你们|领导|政府|市政府|上级|有关部门|相关部门)*(?:可以|能|能够)?(?:尽快|及时|一定)?(?:跟|与|和|向|对)?"
     r"(?:有关|相关|上级)?(?:部门|领导|单位)?[^，]{0,10}?(?:沟通解决|协调解决|督办|彻查|调查核实|核实|回复|答复|答疑解惑|重视|"
@@ -125,11 +129,13 @@ _PLEA = re.compile(
 _WISH = re.compile(r"(?:感觉|觉得|我想|其认为|我认为)?(?:如果|要是|假如|若)(?:能够?|可以)?([^。！？]{4,60}?)[，"
                    r",]?(?:那样?)?(?:就|也)?"
                    r"(?:很|更|会)?(?:好|方便|安全|放心)(?:多)?了")
-_POSSESSIVE = re.compile(r"^(?:延长|缩短|增加|减少|提高|降低|调整|扩大|优化|公开|公示|公布|加密|规范|完善|改善|"
+_POSSESSIVE = re.compile(r"^(?:加强|改进|延长|缩短|增加|减少|提高|降低|调整|扩大|优化|公开|公示|公布|加密|规范|"
+                         r"完善|改善|"
                          r"提升|放宽|"
                          r"延迟|提前|丰富|更新)$")
 _VERB_2 = ("增开", "增设", "增加", "加密", "延长", "开放", "加装", "安装", "设置", "划定", "更换", "修复",
-           "维修", "提高", "降低", "调整", "规范", "整治", "公开", "公示", "优化", "配备", "增建", "建设")
+           "维修", "提高", "降低", "调整", "规范", "整治", "公开", "公示", "优化", "配备", "增建", "建设", "加强",
+           "清理", "拆除", "清运")
 _PLACE_SUBJECT = re.compile(r"(?:小区|社区|地铁站|公交站|站台|路口|人行道|村|菜市场|市场|广场|商圈|景区|车厢|路段|天桥|"
                             r"工地|楼道|老旧小区|城中村|江边|河边|绿道|写字楼|商场)$")
 _AGENT = re.compile(r"(?:局|公司|企业|平台|学校|医院|幼儿园|饭堂|食堂|中心|机构|物业|驿站|商家|商户|地铁|公交|馆|"
@@ -147,7 +153,7 @@ _GENERIC_ACTOR = re.compile(
     r"^(?:地铁公司|公交公司|单车公司|物业公司|有关单位|相关单位|政府部门|管理部门|职能部门|政府|"
     r"[\u4e00-\u9fff]{1,4}部门(?=[对在把为给加做进开实建设出推公定严依督要规限查清整明制组协统落]))"
 )
-_MODAL = re.compile(rf"(?:能够|(?<![功性效可技智动体热电])能|可以|应该|应当|需要|要)(?=[{_VERB_START}在对把将为给])")
+_MODAL = re.compile(rf"(?:能够|(?<![功性效可技智动体热电])能|可以|应该|应当|需要|要)(?=[{_VERB_START}在对把将为给管])")
 _BARE_VERB = re.compile(r"更换|修复|修好|修理|维修|处理|解决|整治|清理|拆除|改造|安装|加装|增设|设置|增加|管理|规范")
 _FEW = re.compile(r"(?<=[增开设建装加排置立])(?:几条|几个|几家|几处|几台|几辆|几趟|一些|一点|一个|一座|一批)")
 ANSWER_ELEMENTS = ("where", "affected", "evidence", "cause", "actor", "policy", "detail", "suggestion", "problem")
@@ -246,11 +252,16 @@ class OfflineDrafter:
         extracted = private.proposer if private.found else None
         notice = t("privacy_notice", kinds="、".join(private.kinds)) if private.found else ""
 
+        job = re.search(r"(?:我|其)(?:是|为)(?:一名|一个)?(外卖骑手|骑手|网约车司机|出租车司机|公交司机|快递员|"
+                        r"环卫工人|保安|"
+                        r"教师|老师|医生|护士|农民工)", text)
+        if job:  # a rider's “我们” are riders, not the public
+            text = re.sub(r"我们(?!小区|村|社区|街道|楼|这|那)", job.group(1), text)
         groups, grievances = self._sort(text)
         main, co, routed = self._units(req, text + "".join(answers.values()))
         described_sentences = groups["situation"] + groups["impact"] + groups["cause"]
         clauses = [c for x in described_sentences for c in re.split(r"[，。；]", self._third(x))
-                   if c and not re.match(r"^(?:其为|其是|提出人|(?:其|我)?(?:居住|住))", c)]
+                   if c and not re.match(r"^(?:其为|其是|提出人|(?:其|我)?家?(?:居住|住))", c)]
         hint = next((h for h in (noun_phrase(c).text for c in clauses[:4]) if h and not is_people(h)
                      and not is_actor(h)), "")
         measures = [m for s in groups["suggestion"] for m in self.measures(s, hint)]
@@ -281,10 +292,15 @@ class OfflineDrafter:
         if not measures:
             topic = self.title_topic(measures, "".join(described_sentences) or text, frame["subject"],
                                      problem=frame["problem"])
+        elif (frame["problem"] or frame["subject"]) and re.fullmatch(r"(?:有人)?(?:加强)?管理",
+                                                                     measures[0].split("，")[0]):
+            issue = frame["problem"].replace("有人", "") or frame["subject"]
+            measures[0] = f"加强对{issue}的管理" + measures[0][len(measures[0].split("，")[0]):]
+            topic = self.title_topic(measures, "".join(described_sentences) or text, "")
 
         # 情况分析 ------------------------------------------------------------------------------------
         analysis: list[str] = []
-        situation = [c for s in groups["situation"] + groups["impact"] for c in _chunks(self._third(s))]
+        situation = [c for s in groups["described"] for c in _chunks(self._third(s))]
         situation = [s for s in situation if s]
         situation = [r for r in (_residence(x, prof.local) for x in situation) if r]
         if situation and frame["subject"]:
@@ -328,8 +344,13 @@ class OfflineDrafter:
             if ref.kind != "policy" or not ref.applies_to_guangzhou or cited:
                 continue
             quote = whole_sentences(ref.text)
-            if quote and on_point(ref, keywords, [object_] if object_ else anchors, min_terms=4) and \
-                    not quote.rstrip("。").endswith(("：", ":")) and object_ and object_ in ref.text + ref.title:
+            asked = self.topics.keywords(measures[0].split("，")[0], k=3) if measures else []
+            if asked and sum(1 for k in asked if k in ref.text + ref.title) < min(2, len(asked)):
+                continue  # the article must be about what the citizen asks (not only share the idea's words)
+            heads = [object_[i:] for i in range(max(1, len(object_) - 1))] if object_ else anchors
+            if quote and on_point(ref, keywords, heads, min_terms=4) and \
+                    not quote.rstrip("。").endswith(("：", ":")) and object_ and \
+                    any(object_[i:] in ref.text + ref.title for i in range(max(1, len(object_) - 1))):
                 analysis.append(t("policy_quote", citation=ref.citation, quote=quote.rstrip("。")) + "。")
                 cited.append(ref)
                 sources.append(Source(kind="policy", doc_id=ref.doc_id, citation=ref.citation,
@@ -412,7 +433,7 @@ class OfflineDrafter:
             and not is_actor(parts.subject) else ""
         from_measure = from_measure or _strip_place_suffix(parts.place) or obj
         from_idea = next((np for np in (noun_phrase(c).text for c in clauses[:4])
-                          if np and not is_people(np) and not is_actor(np)
+                          if np and not is_people(np) and not is_actor(np) and not place_names(np)
                           and not re.fullmatch(r"(?:班级|公司|单位|家|家里|其家)", np)), "")
         subject = from_idea or from_measure
         group = affected_group(text, self.catalogue)
@@ -428,7 +449,9 @@ class OfflineDrafter:
             if problem:
                 break
             own = noun_phrase(clause).text
-            last = own if own and not is_actor(own) else last
+            is_place = bool(own) and (bool(place_names(own)) or bool(re.search(r"(?<![小社园景校片城街])[区市县镇]$",
+                                                                               own)))
+            last = own if own and not is_actor(own) and not is_place else last
         if not group:
             users = raw.get("facility_users", {})
             head = subject + re.split(r"[。！？]", text, maxsplit=1)[0]
@@ -462,8 +485,10 @@ class OfflineDrafter:
         questions dropped."""
         c = self.catalogue
         fillers = [re.compile(p) for p in c.raw["fillers"]]
-        groups: dict[str, list[str]] = {"situation": [], "cause": [], "impact": [], "suggestion": []}
+        groups: dict[str, list[str]] = {"situation": [], "cause": [], "impact": [], "suggestion": [], "described": []}
         grievances: list[tuple[str, str]] = []
+        text = _SALUTATION.sub("", text)  # 邱书记：/尊敬的领导：你好，
+        text = _TAG_REQUEST.sub(lambda m: m.group(1) + "希望" + m.group(2), text)  # …搞个连廊好不好 → 希望…
         wishes = [m.group(1).rstrip("，, ") for m in _WISH.finditer(text)]
         text = re.sub(r"[，,]?。", "。", _WISH.sub("。", text))  # 要是能送餐上门就好了: a wish, not a description
         # the citizen's view of the cause is a sentence of its own
@@ -487,6 +512,11 @@ class OfflineDrafter:
                 part = part.strip()
                 if not re.search(r"[\u4e00-\u9fff]", part) or any(f.search(part) for f in fillers):
                     continue
+                if re.search(r"吗[。？?！!]?$", part) and not _REQUEST_Q.search(part):
+                    head = re.split(r"[，,](?=[^，,]*$)", part)[0] if re.search(r"[，,]", part) else ""
+                    if len(head) < 6:
+                        continue  # 这还是…吗: a rhetorical question says nothing to report
+                    part = head.rstrip("，,") + "。"
                 if part.endswith(("？", "?")):
                     if _REQUEST_Q.search(part):
                         part = part.rstrip("？?") + "。"
@@ -506,12 +536,16 @@ class OfflineDrafter:
                 if cls == "cause" and re.search(r"(?:就|正|也)因为", part):
                     cls = "impact"  # 去年就因为充电起过火: an incident, not the citizen's view of the cause
                 groups[cls].append(part)
+                if cls in ("situation", "impact"):
+                    groups["described"].append(part)
                 if cls == "suggestion" and self.descriptions(part):
                     groups["situation"].append("，".join(self.descriptions(part)) + "。")
+                    groups["described"].append(groups["situation"][-1])
         if not groups["suggestion"]:
             groups["suggestion"] = ["希望" + w + "。" for w in wishes if len(w) >= 4]
         refer = [s for s in groups["situation"] if re.match(r"^(?:可以|可|也可以|建议)?(?:参考|借鉴|学习)", s)]
         groups["situation"] = [s for s in groups["situation"] if s not in refer]
+        groups["described"] = [s for s in groups["described"] if s not in refer]
         if groups["suggestion"]:
             groups["suggestion"] += ["希望" + re.sub(r"^(?:可以|可|也可以|建议)", "", s) for s in refer]
         return groups, grievances
@@ -573,8 +607,13 @@ class OfflineDrafter:
         kept += [c for c in clauses[1:] if _is_ask(c)]
         kept = [k for i, k in enumerate(kept) if not (i == 0 and len(kept) > 1 and is_actor(k) and len(k) <= 10)]
         body = clean_measure("，".join(kept))
+        freq = re.fullmatch(r"(每天|每日|天天|每周|每[一二两三]天|至少[一二两三]天)?(?:来)?收(?:一次|垃圾)?", body)
+        if freq and "垃圾" in object_hint + sentence:
+            body = f"提高垃圾清运频次，做到{freq.group(1)}清运一次" if freq.group(1) else "提高垃圾清运频次"
         bare = re.sub(r"^(?:尽快|及时|赶紧|马上|早日|抓紧)?(?:进行|开展)?(?=[\u4e00-\u9fff]{2}$)", "", body)
-        if len(bare) <= 3 and _BARE_VERB.fullmatch(bare) and object_hint:
+        if bare in ("管理", "加强管理"):
+            body = "加强管理"  # the draft names what is to be managed (the problem, else the subject)
+        elif len(bare) <= 3 and _BARE_VERB.fullmatch(bare) and object_hint:
             body = bare + object_hint
         demand = re.compile(self.catalogue.raw["grievance_demands"])
         if len(body) < 4 or len(demand.sub("", body).strip("，、 ")) < 3 or _PLEA.match(body):
@@ -824,7 +863,7 @@ def _is_ask(clause: str) -> bool:
     if re.match(r"^(?:不要|不得|不准|禁止|严禁|或者|或|并|同时|尤其|特别是|比如|例如|包括|方便|便于|以便|确保|"
                 r"保证)", c):
         return True
-    if re.search(r"不要|不准|不得|禁止|严禁|不让", c):
+    if re.search(r"不要|不准|不得|禁止|严禁|不让|有(?:一)?个[^，]{2,12}?(?:程序|机制|渠道|平台|制度|办法)", c):
         return True
     if _DESCRIPTION.match(c):
         return False
@@ -855,6 +894,9 @@ def clean_measure(text: str) -> str:
     text = re.sub(r"(?<=[\u4e00-\u9fff])里面(?=[加装设])", "内", text)
     text = re.sub(r"(?<![增追参附施])加(?![装大强快密班入上开工盖宽深重剧设建])"
                   r"(?=[\u4e00-\u9fff]{0,3}(?:屏|牌|灯|栏|杆|椅|桶|柜|棚|亭|梯|扶手|镜|网))", "加装", text)
+    text = re.sub(r"坏了(?:要|应|应该)?(?:尽快|及时)?修(?:好|复)", "出现故障及时修复", text)
+    text = re.sub(r"有(?:一)?个([^，]{2,12}?)的?(程序|机制|渠道|平台|制度|办法)", r"建立\1\2", text)
+    text = re.sub(r"(?<=，)(?:主管部门|有关部门|相关部门|政府)(?:要|应|应该)?(?=[\u4e00-\u9fff]{2})", "", text)
     text = re.sub(r"以后(?:坏了|出了问题|有问题)?(?:能|要|可以)?有人(定期)?(检查|维修|管理|清理|巡查)",
                   lambda m: f"安排专人{m.group(1) or ''}{m.group(2)}", text)
     text = re.sub(r"^把(.{2,10}?)(?:连起来|连接起来|连通起来|打通)", r"连通\1", text)
@@ -939,7 +981,7 @@ def _strip_place_suffix(place: str) -> str:
 def with_subject(sentence: str, subject: str) -> str:
     """A situation sentence that has no subject of its own (现在下午一点就关门了…) with the idea's subject put in
     (目前长者饭堂下午一点就关门了…); unchanged when it has one or already names the subject."""
-    if not subject or subject in sentence or re.match(r"^(?:其|在其|提出人|有群众)", sentence):
+    if not subject or subject in sentence or re.match(r"^(?:其|在其|提出人|有群众|家住|住在|居住)", sentence):
         return sentence
     lead = re.match(r"^(?:现在|目前|如今|最近)?", sentence)
     time_word = lead.group(0) if lead else ""
@@ -951,7 +993,7 @@ def with_subject(sentence: str, subject: str) -> str:
 
 
 _ATTRIBUTE = re.compile(r"^(?:的)?(?:班次|发车频次|开放时间|营业时间|运营时间|服务时间|频次|数量|收费标准|票价|"
-                        r"覆盖范围)")
+                        r"覆盖范围|维修|管理|巡查|维护|检查|监管|执法|清运)")
 _PLACE_LIKE = re.compile(r"(?:路|公路|大道|街|巷|道|站|园|小区|社区|村|桥|广场|场|院|馆|口|江边|河边|沿线|楼)$")
 
 
@@ -963,6 +1005,8 @@ def qualified(measure: str, subject: str) -> str:
             or any(subject[i:i + 2] in measure for i in range(len(subject) - 1)):
         return measure
     verb = re.match(rf"^(?:{'|'.join(_VERB_2)})", measure)
+    if verb and re.match(r"^(?:并|和|、|$)", measure[verb.end():]):
+        return f"{verb.group(0)}{subject}{measure[verb.end():]}"  # 清理并恢复绿化 + 绿化带 → 清理绿化带并恢复绿化
     if verb and _ATTRIBUTE.match(measure[verb.end():]):
         return f"{verb.group(0)}{subject}{measure[verb.end():]}"
     if verb and _PLACE_LIKE.search(subject) and len(subject) <= 8:
@@ -973,7 +1017,7 @@ def qualified(measure: str, subject: str) -> str:
 def _residence(sentence: str, local: bool) -> str:
     """The citizen's residence (其住在海珠区江南大道中一带，…) as the place of what follows (在其居住的海珠区江南大道中
     一带，…) for a local idea; dropped for a city-wide one (where the citizen lives says nothing about it)."""
-    m = re.match(r"^其(?:居)?住(?:在)?(?P<place>[^，。；]{2,24}?一带)(?P<sep>[，。；]?)(?P<rest>.*)$", sentence)
+    m = re.match(r"^其?(?:家)?(?:居)?住(?:在)?(?P<place>[^，。；]{2,24}?一带)(?P<sep>[，。；]?)(?P<rest>.*)$", sentence)
     if not m:
         return sentence
     rest = re.sub(r"^(?:当地的?|这边的?|那边的?)", "", m["rest"]).strip()

@@ -20,6 +20,7 @@ _NOUN_FLAGS = frozenset({"n", "nr", "ns", "nt", "nz", "ng", "x", "vn", "j", "an"
 _NOUN_END = re.compile(r"[站场点馆室区路桥灯车线号箱柜棚亭院校园梯道口所堂厅楼房屋道处池架牌单"
                        r"费价位桩台机器网店铺档摊巷街村涌河湖]$")
 _LOCATIVE_WORDS = frozenset({"附近", "周边", "旁边", "门口", "楼下", "楼上", "对面", "隔壁", "里面", "里", "内", "外",
+                             "那边", "这边", "那里", "这里", "村", "镇",
                              "上", "下", "旁", "边", "前", "后", "一带", "沿线", "底下", "中间"})
 _RESET_WORDS = frozenset({"的", "之", "那个", "这个", "那条", "这条", "那座", "这座", "那些", "这些", "时候", "时",
                           "期间", "当地", "本地"})
@@ -37,7 +38,7 @@ _PROBLEM_MARK = re.compile(r"不|没|无|难|太|过[高低少多早晚长短远
                            r"紧张|差|缺|占|挡|堆|漏|破|松|锈|老化|复杂|繁琐|吵|噪|淹|浸|拖欠|宰|偷|违|超|窄|陡|黑|被|只(?!能)|才|"
                            r"仅|就[关停收]|隐患|猫腻|扰|污|臭|异味|困人|故障|失修|开裂|拥挤|单一|(?:特别|非常|很|太)多$|较大|很大|严重|担心|"
                            r"麻烦|不便|辛苦|累|热|冷|晒|湿|滑|断|倒|塌|积水|水浸|内涝|刺鼻|排进|排入|直排|还在|仍在|差$|"
-                           r"离.{1,8}[有要]|就[关停收没]|涨|越来越差|越来越少|不够|短缺|缺乏")
+                           r"离.{1,8}[有要]|就[关停收没]|涨|越来越差|越来越少|不够|短缺|缺乏|爆满|满溢|来回穿行|逆行|闯红灯|超速|随意")
 _ACTOR_NOUN = re.compile(r"(?:局|委|办|政府|交警|城管|街道|物业|居委会|村委会|派出所|部门|单位|有关方面)$")
 _PLACE_ONLY = re.compile(r"^(?:广州|广州市|本市|全市|各区|市里|区里|当地|本地|城市)$")
 _PLACE_MOD = re.compile(r"(?:(?<![社小园景校片城街辖厂营])区|市|县|镇|街|路|大道|一带)$")
@@ -50,6 +51,7 @@ _DEGREE = (
     ("太长", "过长"), ("太短", "过短"), ("太远", "过远"), ("太窄", "过窄"), ("太陡", "过陡"), ("太慢", "过慢"),
     ("太小", "过小"), ("太大", "过大"), ("太挤", "拥挤"), ("太乱", "混乱"), ("太吵", "噪声过大"),
     ("太脏", "脏乱"), ("太复杂", "过于复杂"), ("太麻烦", "过于繁琐"), ("太难", "困难"), ("太黑", "照明不足"),
+    ("太久", "长期"),
 )
 _BARE_PREDICATE = {
     "差": "较差", "坏": "损坏", "坏掉": "损坏", "烂": "破损", "少": "不足", "贵": "偏高", "乱": "混乱",
@@ -107,6 +109,14 @@ _ACTION_VERBS = frozenset({
 })
 
 
+_ATTRIBUTIVE = frozenset({
+    "投放", "充电", "停车", "候车", "养老", "托育", "排水", "供水", "照明", "健身", "休息", "购物", "就医", "办事",
+    "停放", "候诊", "挂号", "缴费", "接送", "避雨", "收费", "检测", "监测", "报警", "呼叫", "取餐", "寄存", "救助",
+    "学习", "阅读", "运动", "游泳", "饮水", "外卖", "快递",
+})
+_SINGLE_HEAD = {"树": "树木", "车": "车辆", "路": "道路", "河": "河道", "灯": "路灯", "桥": "桥梁"}
+
+
 def _merged(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """jieba's tokens with names it splits joined again: 21|号|线 → 21号线, C|出口 → C出口, 沙墟|一路 → 沙墟一路,
     新能源|车 → 新能源车, 老|小区 → 老小区."""
@@ -134,6 +144,14 @@ def _merged(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
             out[-1] = (out[-1][0] + word, "n")
             i += 1
             continue
+        if word == "上" and nxt[0] in ("下楼", "下车", "下班", "下学"):
+            out.append(("上" + nxt[0], "v"))
+            i += 2
+            continue
+        if word == "上下" and nxt[0] in ("楼", "车", "班", "学"):
+            out.append((word + nxt[0], "v"))
+            i += 2
+            continue
         if ((word in ("老", "新", "旧") and flag == "a") or word in ("二次", "一次性", "公共")) and _nounlike(*nxt):
             out.append((word + nxt[0], "n"))
             i += 2
@@ -156,9 +174,8 @@ def _nounlike(word: str, flag: str) -> bool:
 def _nounish(word: str, flag: str, nxt: str) -> bool:
     if _nounlike(word, flag):
         return True
-    # 投放点, 候车亭: a two-character verb used attributively before a noun (never an action verb: 没有, 延长…)
-    return flag == "v" and len(word) == 2 and nxt.startswith("n") and word not in _ACTION_VERBS \
-        and not _MEASURE_VERB.match(word) and not re.match(r"[不没无未]", word)
+    # 投放点, 候车亭: a two-character verb used attributively before a noun (never 挡住红绿灯, 没有电梯…)
+    return flag == "v" and word in _ATTRIBUTIVE and nxt.startswith("n")
 
 
 @dataclass(frozen=True)
@@ -195,7 +212,7 @@ def noun_phrase(clause: str, max_len: int = 10) -> Phrase:
                 modifier = []
             parts, local, place = [], False, False
             continue
-        if word in _LOCATIVE_WORDS or (flag in ("f", "s") and not _nounlike(word, "n")):
+        if word in _LOCATIVE_WORDS or flag in ("f", "s"):
             if parts:
                 local = True  # 小区附近(的)…, 公园里…: what follows is the head
             continue
@@ -205,7 +222,10 @@ def noun_phrase(clause: str, max_len: int = 10) -> Phrase:
             if not modifier:
                 break
             continue
-        if not _nounish(word, flag, nxt) or len("".join(parts)) + len(word) > max_len:
+        if re.match(r"^(?:太|很|好|非常|十分|特别|越来越)", word):
+            break  # 树|太久: a degree word starts the predicate
+        single = word in _SINGLE_HEAD and not parts
+        if (not _nounish(word, flag, nxt) and not single) or len("".join(parts)) + len(word) > max_len:
             break
         if local:
             parts, local, modifier = [], False, []
@@ -217,6 +237,7 @@ def noun_phrase(clause: str, max_len: int = 10) -> Phrase:
         mod = "".join(modifier)
         text = mod + text if len(mod) >= 2 and len(mod) + len(text) <= max_len and len(text) >= 2 \
             and not _PLACE_MOD.search(mod) else text
+    text = _SINGLE_HEAD.get(text, text)  # 路边的树 → 树木 (a one-character head is a noun only with its class)
     text = re.sub(r"^(?:[A-Z]\d*[市区县镇乡村]|西地省)+", "", text)  # masked places of the other city's board
     text = re.sub(r"(?<=[\u4e00-\u9fff]{2})(?:问题|现象|情况)$", "", text)
     last = _merged(pos_cut(text))[-1] if text else ("", "")

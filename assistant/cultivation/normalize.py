@@ -34,9 +34,10 @@ _INTERJECTION = re.compile(r"(?<![酒网水书氧茶])[啊呀吧呢哈嘛啦哦�
 _FULLWIDTH = str.maketrans({",": "，", "!": "！", "?": "？", ";": "；", ":": "："})
 _COLON_TIME = re.compile(r"(\d)：(\d)")
 _OUR_CITY = re.compile(r"我(?=市|区(?![域]))")
+_VERY = re.compile(r"(?<![好友美良正还最爱])好(?=难|远|贵|慢|吵|臭|脏|乱|挤|危险|辛苦|麻烦|黑|热|冷)")
 _HOUR = re.compile(r"([一两半二三四五六七八九十几])个钟(?![表头楼声点])")
 _OUR_PLACE = tuple(
-    (re.compile(rf"(?:我们|我家|咱们)(?:这个|这栋|这条|这)?{key}"), f"其所在{a}", f"该{b}")
+    (re.compile(rf"(?:我们|我家|咱们)(?:这个|这栋|这条|那栋|那个|那条|这|那)?{key}"), f"其所在{a}", f"该{b}")
     for key, a, b in (("楼栋", "楼栋", "楼栋"), ("楼", "楼栋", "楼栋"), ("小区", "小区", "小区"),
                       ("村", "村", "村"), ("社区", "社区", "社区"), ("街道", "街道", "街道"),
                       ("学校", "学校", "校"), ("班", "班级", "班级"), ("公司", "公司", "公司"),
@@ -242,6 +243,9 @@ class InputNormaliser:
             part = _ELLIPSIS.sub("，", part)
             part = _REPEATED.sub(r"\1", part)
             part = _HOUR.sub(r"\1小时", part)  # 一个钟/两个钟 (Guangzhou colloquial) → 一小时/两小时
+            part = _VERY.sub("很", part)  # 好难等 → 很难等
+            part = re.sub(r"(?:^|(?<=[，。！？；,!?;]))那个(?=[\u4e00-\u9fff]{2})", "", part)  # a filler, not 那个天桥
+            part = part.replace("电动车主", "电动车车主")
             part = substitute_words(part, self.phrases, self.tokenizer, changes=changes)
             part = self._particles.sub("", part)
             part = _INTERJECTION.sub("", part)
