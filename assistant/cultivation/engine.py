@@ -48,9 +48,10 @@ from assistant.cultivation.validator import enforce, trim_point
 from assistant.screening.cues import general_suggestions
 
 _LEADING_CUE = re.compile(
-    r"^(?:另外|还有|同时|所以|因此|但是|可是|不过|我想|我|我们|本人)?(?:我认为|我觉得|其认为|提出人认为)?(?:强烈)?"
+    r"^(?:另外|还有|同时|所以|因此|但是|可是|不过|我想|我|我们|本人)?(?:我认为|我觉得|其认为|提出人认为|"
+    r"(?:大家|家长们?|群众|我们)?都?(?:觉得|认为)(?=可以))?(?:强烈)?"
     r"(?:建议|希望|恳请|呼吁|请求|要求|提议|可否|是否能|能不能|能否|"
-    r"可不可以|最好|期望|盼望|请)(?:一下)?(?:政府|有关部门|相关部门)?[，,：:]?"
+    r"可不可以|最好|期望|盼望|请|可以(?=把|在|将|对|给))(?:一下)?(?:政府|有关部门|相关部门)?[，,：:]?"
 )
 _SUBJECT = re.compile(r"^(?:政府|有关部门|相关部门|市里|区里|上面)")
 _END = re.compile(r"[？?！!，,；;、。]+$")
@@ -86,7 +87,7 @@ _WE_GROUP = re.compile(
     r"司机|老师|学生|年轻人|退休|残疾人|外卖|租户|街坊))"
 )
 _SUBJECT_VERB = re.compile(
-    r"^(?:在|对|把|将|为|给|由|让|使|增设|增加|增开|增建|增派|设立|设置|设定|加装|加大|加强|加快|加密|开通|开设|开放|开展|开辟|"
+    r"^(?:一次性|在|对|把|将|为|给|由|让|使|增设|增加|增开|增建|增派|设立|设置|设定|加装|加大|加强|加快|加密|开通|开设|开放|开展|开辟|"
     r"开发|延长|延伸|安装|安排|建设|建立|新建|修建|推广|推行|推动|推进|推出|划定|配备|配置|配建|提高|提升|提供|改造|改进|改善|"
     r"规范|规定|规划|整治|整合|整改|修复|修缮|维修|实行|实施|保留|保障|保证|引导|引进|引入|放宽|调整|限制|限价|禁止|降低|减少|"
     r"公示|公开|公布|统一|统筹|扩大|完善|优化|取消|鼓励|恢复|出台|办理|明确|落实|覆盖|允许|要求|督促|组织|利用|针对|结合|参照|"
@@ -155,7 +156,8 @@ _GENERIC_ACTOR = re.compile(
 )
 _MODAL = re.compile(rf"(?:能够|(?<![功性效可技智动体热电])能|可以|应该|应当|需要|要)(?=[{_VERB_START}在对把将为给管])")
 _BARE_VERB = re.compile(r"更换|修复|修好|修理|维修|处理|解决|整治|清理|拆除|改造|安装|加装|增设|设置|增加|管理|规范")
-_FEW = re.compile(r"(?<=[增开设建装加排置立])(?:几条|几个|几家|几处|几台|几辆|几趟|一些|一点|一个|一座|一批)")
+_FEW = re.compile(r"(?<=[增开设建装加排置立])(?=(?:几条|几个|几家|几处|几台|几辆|几趟|一些|一点|一个|一座|"
+                  r"一批)[\u4e00-\u9fff])(?:几条|几个|几家|几处|几台|几辆|几趟|一些|一点|一个|一座|一批)")
 ANSWER_ELEMENTS = ("where", "affected", "evidence", "cause", "actor", "policy", "detail", "suggestion", "problem")
 
 
@@ -695,6 +697,8 @@ class OfflineDrafter:
         if not subject or is_people(subject):
             return ("" if title else "推动") + measure
         after = re.sub(r"^(?:能够|能|可以|应该|应当|要|需要|都|也|尽快|及时)+", "", parts.rest)
+        if not after:
+            return measure  # the whole measure is a noun phrase: nothing to put a verb before
         clause = subject + after
         acts = bool(parts.verb) or bool(re.match(rf"^(?:在|对|向|为|给|把|将)[^，]{{1,12}}?[{_VERB_START}]", after))
         change = re.match(r"^(调大|调高|调低|调小|加大|放大|缩短|改为|改成|改用)(.*)$", after)
@@ -755,7 +759,7 @@ class OfflineDrafter:
         for measure in measures:
             topic = measure.split("，")[0]
             topic = re.sub(cfg["actor_prefix"], "", topic)
-            topic = re.sub(f"(?<![一二三四五六七八九十两\\d])(?:{cfg['vague']})", "", topic)
+            topic = re.sub(f"(?<![一二三四五六七八九十两每\\d])(?:{cfg['vague']})", "", topic)
             topic = re.sub(cfg["more_verb"], "", topic)
             topic = re.sub(r"^(?:该|其|提出人|群众)", "", topic)
             topic = re.sub(r"(?<![应])该(?=[\u4e00-\u9fff]{2})", "", topic)
@@ -865,7 +869,7 @@ def _is_ask(clause: str) -> bool:
         return True
     if re.search(r"不要|不准|不得|禁止|严禁|不让|有(?:一)?个[^，]{2,12}?(?:程序|机制|渠道|平台|制度|办法)", c):
         return True
-    if _DESCRIPTION.match(c):
+    if _DESCRIPTION.match(c) or re.match(r"^(?:还|也|又|并且|而且)?被", c):
         return False
     if _ANY_VERB.search(c) and not re.match(r"^[\u4e00-\u9fff]{1,6}(?:也|都)?(?:进不去|上不去|过不去|用不了)", c):
         return True
@@ -877,6 +881,8 @@ def clean_measure(text: str) -> str:
     place or time gets 在 (地铁末班车后增开… → 在地铁末班车后增开…)."""
     text = _GENERIC_ACTOR.sub("", _CONNECTIVE.sub("", _MODAL.sub("", text))).lstrip("喺")
     text = re.sub(r"^把(.{2,16}?)(规划|改造|改建|建设|建|开辟|利用)(?:一下)?(?:做|成|为|作)", r"将\1\2为", text)
+    text = re.sub(r"^把(.{2,16}?)改(?:成|为|造成|建成)", r"将\1改为", text)
+    text = re.sub(r"多开(?:点|一些|几个|几家)?(?=[\u4e00-\u9fff]{2})", "增开", text)
     text = re.sub(r"的时候(?=不要|不准|不让|禁止)", "时段", text)
     text = re.sub(r"(?:别让|不要让|不让|免得|省得)(?=(?:群众|市民|居民|老人|老年人|大家|家长|乘客|提出人|我们|我|"
                   r"咱们)[\u4e00-\u9fff])",

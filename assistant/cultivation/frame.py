@@ -112,7 +112,7 @@ _ACTION_VERBS = frozenset({
 _ATTRIBUTIVE = frozenset({
     "投放", "充电", "停车", "候车", "养老", "托育", "排水", "供水", "照明", "健身", "休息", "购物", "就医", "办事",
     "停放", "候诊", "挂号", "缴费", "接送", "避雨", "收费", "检测", "监测", "报警", "呼叫", "取餐", "寄存", "救助",
-    "学习", "阅读", "运动", "游泳", "饮水", "外卖", "快递",
+    "学习", "阅读", "运动", "游泳", "饮水", "外卖", "快递", "共享",
 })
 _SINGLE_HEAD = {"树": "树木", "车": "车辆", "路": "道路", "河": "河道", "灯": "路灯", "桥": "桥梁"}
 
@@ -337,6 +337,8 @@ def subjectless(clause: str) -> bool:
     words = _merged(pos_cut(clause))
     if not words or words[0][1][:1] not in ("t", "d", "v", "p", "m", "c", "a") or re.match(r"^[^，的]{1,8}的", clause):
         return False
+    if noun_phrase(clause).text:
+        return False  # 共享充电宝越来越贵: the clause has its own subject
     for word, flag in words:
         if word in ("的", "之"):
             return False  # 不会用手机的老人…: a relative clause before a subject

@@ -36,6 +36,10 @@ _INTRO_NAME = re.compile(
 )
 
 
+_CALLED = re.compile(rf"(?:^|[，,。；;])(?:我)?(?:叫|名叫|姓名是?)(?P<job>)"
+                     rf"(?P<name>[{_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[，,。；;！!]|$)")
+
+
 class PrivacyResult(BaseModel):
     """The text without personal data, and what was found (for the 提出者 fields)."""
 
@@ -76,7 +80,7 @@ def _replace_plates(clause: str, spans: list[PIISpan], offset: int) -> str:
 
 def extract_personal_data(text: str, known: Iterable[str] = ()) -> PrivacyResult:
     """``text`` with personal data taken out, and the data found (name, phone, full address; other contacts)."""
-    intro = _INTRO_NAME.search(text)  # 我是退休教师王建国: a name after the occupation the detectors do not see
+    intro = _INTRO_NAME.search(text) or _CALLED.search(text)  # 我是退休教师王建国 / …的居民，叫周敏
     if intro:
         known = [*known, intro["name"]]
     spans = find_personal_data(text, known)

@@ -128,3 +128,17 @@ def test_a_wish_is_a_request_and_the_citizens_view_of_the_cause_stays_his(drafte
     cause = drafter.draft(DraftRequest(idea="菜市场门口很乱，我觉得主要是市场里面的摊位不够，建议增设临时摊位区。"))
     assert any(p.startswith("关于成因，提出人认为，主要是市场里面的摊位不够") for p in cause.analysis)
     assert not any("其认为" in p for p in cause.analysis)
+
+
+@pytest.mark.parametrize(("idea", "name", "absent"), [
+    ("我是退休教师王建国，家住越秀区东风东路120号3栋502，手机13500001234。建议在社区开设老年人智能手机培训班。",
+     "王建国", ["王建国", "502", "120号", "13500001234"]),
+    ("我是住在天河区石牌街华师附近的居民，叫周敏，手机13798765432。我们这边的夜宵档每晚经营到两三点，建议规范经营时间。",
+     "周敏", ["周敏", "13798765432"]),
+])
+def test_a_name_after_an_occupation_or_a_bare_call_name_leaves_the_body(drafter: OfflineDrafter, idea: str,
+                                                                         name: str, absent: list[str]) -> None:
+    draft = drafter.draft(DraftRequest(idea=idea))
+    body = "".join([draft.title, *draft.analysis, *draft.suggestions])
+    assert not [a for a in absent if a in body], body
+    assert draft.extracted is not None and draft.extracted.name == name
