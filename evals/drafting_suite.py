@@ -42,6 +42,7 @@ from evals.harness import CaseResult, aggregate, load_dataset
 HERE = Path(__file__).resolve().parent / "drafting"
 DATASET = HERE / "ideas.jsonl"
 GRADES = HERE / "grades.jsonl"
+CURRENT_ENGINE = "offline-v3"
 SEAM_LEN = 12
 SEAM_SHARE = 0.30
 CHECKS = ("compliant", "claims_ok", "pii_free", "no_other_city", "balanced", "no_residue", "questions_ok",
@@ -278,19 +279,27 @@ def grade_agreement(path: Path, rubric: QualityRubric | None = None) -> dict[str
             per[k][1].append(review.score(k))
         by_engine.setdefault(row.get("engine", "?"), []).append(sum(scores.values()) / 6)
     dims = {REVIEW_DIMENSIONS[k]: round(spearman(*per[k]), 3) for k in REVIEW_DIMENSIONS}
+    latest = CURRENT_ENGINE if any(r.get("engine") == CURRENT_ENGINE for r in rows) else "offline-v2"
     current = [(h, r, row) for h, r, row in zip(hand_totals, rubric_totals, rows, strict=True)
-               if row.get("engine") == "offline-v2"]
+               if row.get("engine") == latest]
+    cur_dims = {REVIEW_DIMENSIONS[k]: round(spearman(
+        [row["scores"][k] for _, _, row in current],
+        [rubric.review(DraftProposal(**{f: row["draft"][f] for f in ("title", "analysis", "suggestions")})).score(k)
+         for _, _, row in current]), 3) for k in REVIEW_DIMENSIONS}
     by_round: dict[str, list[dict[str, int]]] = {}
     for row in rows:
-        if row.get("engine") == "offline-v2":
-            by_round.setdefault(f"round{row.get('round', 1)}", []).append(row["scores"])
+        if row.get("engine") == latest:
+            kind = "message" if str(row.get("group", "")).startswith("message") else "citizen"
+            by_round.setdefault(f"{kind}-round{row.get('round', 1)}", []).append(row["scores"])
     rounds = {
         name: {"n": len(scores), "mean": round(statistics.fmean(sum(x.values()) / 6 for x in scores), 2),
                **{REVIEW_DIMENSIONS[k]: round(statistics.fmean(x[k] for x in scores), 2) for k in REVIEW_DIMENSIONS}}
         for name, scores in sorted(by_round.items())
     }
     return {"n": len(rows), "spearman_total": round(spearman(hand_totals, rubric_totals), 3),
+            "current_engine": latest,
             "spearman_total_current_engine_only": round(spearman([c[0] for c in current], [c[1] for c in current]), 3),
+            "spearman_by_dimension_current_engine": cur_dims,
             "spearman_by_dimension": dims,
             "hand_mean_by_engine": {k: round(statistics.fmean(v), 2) for k, v in by_engine.items()},
             "hand_current_engine_by_round": rounds}

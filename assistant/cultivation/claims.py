@@ -235,7 +235,7 @@ def place_names(sentence: str, rules: ClaimRules | None = None) -> list[str]:
 def _word_freq() -> dict[str, int]:
     from assistant.cultivation.topic import default_tokenizer
 
-    return default_tokenizer()._tokenizer().FREQ  # type: ignore[no-any-return]
+    return default_tokenizer()._tokenizer().FREQ
 
 
 def _institution_claims(sentence: str, rules: ClaimRules) -> list[str]:

@@ -15,7 +15,17 @@ from typing import Any, Protocol
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
 from assistant.cultivation.claims import Evidence, enforce_claims, place_names
 from assistant.cultivation.enrich import reply_summary
-from assistant.cultivation.gaps import IdeaProfile, gap_marks, profile, questions_for
+from assistant.cultivation.frame import (
+    affected_group,
+    is_actor,
+    is_people,
+    measure_parts,
+    noun_phrase,
+    object_noun,
+    problem_phrase,
+    subjectless,
+)
+from assistant.cultivation.gaps import IdeaProfile, gap_marks, gap_sentence, profile, questions_for
 from assistant.cultivation.grievance import channel_for, grievance_category, strip_demands
 from assistant.cultivation.models import (
     CONTEXT_LABEL,
@@ -38,8 +48,10 @@ from assistant.cultivation.validator import enforce, trim_point
 from assistant.screening.cues import general_suggestions
 
 _LEADING_CUE = re.compile(
-    r"^(?:另外|还有|同时|所以|因此|但是|可是|不过|我想|我|我们|本人)?(?:强烈)?(?:建议|希望|恳请|呼吁|请求|要求|提议|可否|是否能|能不能|能否|"
-    r"可不可以|最好|期望|盼望|请)(?:一下)?(?:政府|有关部门|相关部门)?[，,：:]?"
+    r"^(?:另外|还有|同时|所以|因此|但是|可是|不过|我想|我|我们|本人)?(?:我认为|我觉得|其认为|提出人认为|"
+    r"(?:大家|家长们?|群众|我们)?都?(?:觉得|认为)(?=可以))?(?:强烈)?"
+    r"(?:建议|希望|恳请|呼吁|请求|要求|提议|可否|是否能|能不能|能否|"
+    r"可不可以|最好|期望|盼望|请|可以(?=把|在|将|对|给))(?:一下)?(?:政府|有关部门|相关部门)?[，,：:]?"
 )
 _SUBJECT = re.compile(r"^(?:政府|有关部门|相关部门|市里|区里|上面)")
 _END = re.compile(r"[？?！!，,；;、。]+$")
@@ -47,7 +59,7 @@ _RHETORICAL = re.compile(r"(为什么|为何|凭什么|难道|怎么能|怎么�
 _REQUEST_START = re.compile(
     r"(?:^|[，,；;：:])\s*(?:另外|还有|同时|所以|因此|因而|特此|在此)?[，,]?(?:我们|本人|我)?(?:强烈|真诚|诚恳地?)?"
     r"(?:建议|希望|恳请|呼吁|请求|提议|盼望|期望|期盼|请|能否|可否|能不能|可不可以|是否可以|最好|应该|应当|要求|需要尽快|"
-    r"[\u4e00-\u9fff]{1,8}(?:应该|应当|要|需要|能够?|可以)(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多在对把将为给]))"
+    r"[\u4e00-\u9fff]{1,8}(?:应该|应当|要|需要|能够?|可以)(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多在对把将为给管]))"
 )
 _REQUEST_Q = re.compile(r"(建议|能否|可否|是否可以|可不可以|能不能|希望|请)")
 _UNIT_SUFFIX = re.compile(r"（[^（）]*）$")
@@ -59,11 +71,12 @@ _CONNECTIVE = re.compile(r"^(?:另外|还有|同时|此外|而且|并且|再说|
                          r"但)[，,]?")
 _VERB_START = "增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆多明落设"
 _LOCATIVE = re.compile(
-    rf"^(?P<loc>(?:(?![的在对把将给为])[\u4e00-\u9fff]){{2,10}}?(?:后|前|内|里|旁|周边|附近|门口|出口|沿线|期间|时段|站|广场|小区|公园|学校|医院|村|社区|"
+    rf"^(?!出台|制定|建立|规定|实行|推行|加强|规范|开展|设立|根据|按照|通过)(?P<loc>(?:(?![的在对把将给为])[\u4e00-\u9fff]){{2,10}}?(?:后|前|内|里|旁|周边|附近|门口|出口|沿线|期间|时段|站|广场|小区|公园|学校|医院|村|社区|"
     rf"路口|路段|市场))(?P<rest>[{_VERB_START}][\u4e00-\u9fff].*)$"
 )
 _FUNCTION = re.compile(r"[的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等]")
 _PREAMBLE = re.compile(
+    r"^(?:这件事|此事)?(?:我|其)?就?不(?:追究|计较)了?$|^(?:其实)?(?:这)?(?:也)?不是(?:我们|我|司机|骑手)的(?:问题|责任|错)$|"
     r"^(?:其实)?(?:已经)?(?:说了|反映了|讲了|提了)(?:很久|好久|很多次|多次|几次|好几次)了?$|"
     r"^(?:我|其)?(?:想|要)?建议一下$|"
     r"^(?:你好|您好|领导好)?(?:我|本人)?(?:想|要|来)?(?:反映|说说|说一下|讲讲|谈谈|提)(?:一下|下)?(?:个事|一件事|一个事|个问题|"
@@ -74,14 +87,14 @@ _WE_GROUP = re.compile(
     r"司机|老师|学生|年轻人|退休|残疾人|外卖|租户|街坊))"
 )
 _SUBJECT_VERB = re.compile(
-    r"^(?:在|对|把|将|为|给|由|让|使|增设|增加|增开|增建|增派|设立|设置|设定|加装|加大|加强|加快|加密|开通|开设|开放|开展|开辟|"
+    r"^(?:一次性|在|对|把|将|为|给|由|让|使|增设|增加|增开|增建|增派|设立|设置|设定|加装|加大|加强|加快|加密|开通|开设|开放|开展|开辟|"
     r"开发|延长|延伸|安装|安排|建设|建立|新建|修建|推广|推行|推动|推进|推出|划定|配备|配置|配建|提高|提升|提供|改造|改进|改善|"
     r"规范|规定|规划|整治|整合|整改|修复|修缮|维修|实行|实施|保留|保障|保证|引导|引进|引入|放宽|调整|限制|限价|禁止|降低|减少|"
     r"公示|公开|公布|统一|统筹|扩大|完善|优化|取消|鼓励|恢复|出台|办理|明确|落实|覆盖|允许|要求|督促|组织|利用|针对|结合|参照|"
     r"做好|定期|严格|严查|严禁|免费|免除|协调|研究|探索|试行|采取|每天|每年|尽快|及时|简化|缩短|打通|连通|畅通|清理|清洗|拆除|"
     r"疏导|疏通|监测|检查|排查|核查|督查|查处|处罚|宣传|培训|指导|帮助|支持|维护|管理|监管|发放|补贴|奖励|发布|播报|显示|标注|"
     r"标明|贴|张贴|印制|编制|制定|修订|执行|共享|对接|联合|联动|会同|牵头|派|购买|招募|合理|设|建|装|开|加|增|修|换|更换|"
-    r"清|建成|打造|做成|做|搞|办|收|放|留|种|铺|拓宽|拆|挪|迁|移|限|禁|减|降|提|补|送|发|给予)"
+    r"清|建成|打造|做成|做|搞|办|收|放|留|种|铺|拓宽|拆|挪|迁|移|限|禁|减|降|提|补|送|发|给予|参考|借鉴|连通|举办)"
 )
 _FIRST_PERSON = re.compile(r"我|其|提出人|本人")
 _NOUN_FLAGS = frozenset({"x", "vn", "j", "nz", "zg", "ng", "an", "eng"})
@@ -92,7 +105,7 @@ _SUBJECT_LEAD = re.compile(
 _ACTOR_START = re.compile(
     r"^(?:由)?[\u4e00-\u9fff]{0,8}?(?:局|委|办|政府|街道办|居委会|村委会|公司|集团|交警|城管|物业|学校|医院|社区|街道|"
     r"派出所|支队|管理处|运营方|平台)(?:要|应|应该|可以|能|来|尽快|及时)?(?:[\u4e00-\u9fff\d]{1,6}?(?:内|前|起))?"
-    r"(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多对在把])"
+    r"(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多对在把牵组负协])"
 )
 
 
@@ -105,17 +118,46 @@ def _pos_tokenizer(tokenizer: Any) -> Any:
     return jieba.posseg.POSTokenizer(inner) if inner is not None else jieba.posseg.dt
 
 
+_SALUTATION = re.compile(r"(?:^|(?<=[。！？\n]))(?:尊敬的)?[\u4e00-\u9fff]{0,4}(?:书记|领导|局长|厅长|市长|主任|"
+                         r"同志)(?:大人|们)?"
+                         r"[：:，,]?(?:您好|你好)?[，,。！!]?")
+_TAG_REQUEST = re.compile(r"([，,])([^，,。！？]{2,30}?)(?:好不好|行不行|可不可以|可以吗|好吗|行吗)(?=[。？！?]|$)")
+_PLEA = re.compile(
+    r"^(?:您|你们|领导|政府|市政府|上级|有关部门|相关部门)*(?:可以|能|能够)?(?:尽快|及时|一定)?(?:跟|与|和|向|对)?"
+    r"(?:有关|相关|上级)?(?:部门|领导|单位)?[^，]{0,10}?(?:沟通解决|协调解决|督办|彻查|调查核实|核实|回复|答复|答疑解惑|重视|"
+    r"关注|做主|给予帮助|帮助|帮忙|解决一下|处理一下)(?:一下)?(?:，|$)"
+)
+_WISH = re.compile(r"(?:感觉|觉得|我想|其认为|我认为)?(?:如果|要是|假如|若)(?:能够?|可以)?([^。！？]{4,60}?)[，"
+                   r",]?(?:那样?)?(?:就|也)?"
+                   r"(?:很|更|会)?(?:好|方便|安全|放心)(?:多)?了")
+_POSSESSIVE = re.compile(r"^(?:加强|改进|延长|缩短|增加|减少|提高|降低|调整|扩大|优化|公开|公示|公布|加密|规范|"
+                         r"完善|改善|"
+                         r"提升|放宽|"
+                         r"延迟|提前|丰富|更新)$")
+_VERB_2 = ("增开", "增设", "增加", "加密", "延长", "开放", "加装", "安装", "设置", "划定", "更换", "修复",
+           "维修", "提高", "降低", "调整", "规范", "整治", "公开", "公示", "优化", "配备", "增建", "建设", "加强",
+           "清理", "拆除", "清运")
+_PLACE_SUBJECT = re.compile(r"(?:小区|社区|地铁站|公交站|站台|路口|人行道|村|菜市场|市场|广场|商圈|景区|车厢|路段|天桥|"
+                            r"工地|楼道|老旧小区|城中村|江边|河边|绿道|写字楼|商场)$")
+_AGENT = re.compile(r"(?:局|公司|企业|平台|学校|医院|幼儿园|饭堂|食堂|中心|机构|物业|驿站|商家|商户|地铁|公交|馆|"
+                    r"公园|院|所|校|"
+                    r"大厅|养老院|街道|居委会|村委会|协会|银行|运营方|中小学|小学|中学|高校)$")
+_GUIDED = re.compile(r"(?:学校|幼儿园|医院|卫生服务中心|社区|饭堂|食堂|图书馆|公园|养老院|养老机构|驿站|街道|"
+                     r"居委会|村委会|"
+                     r"服务中心|服务大厅|博物馆|体育馆|文化馆|中小学|小学|中学)$")
 _ANY_VERB = re.compile(r"(?:增设|增加|增开|设立|设置|加装|加大|加强|开通|开设|开放|延长|安装|建设|建立|推广|推行|"
                        r"划定|配备|"
                        r"提高|提升|提供|改造|规范|整治|整改|修复|实行|实施|保留|保障|引导|调整|限制|禁止|不准|不得|降低|减少|"
                        r"公示|公开|公布|统一|扩大|完善|优化|取消|鼓励|出台|明确|落实|覆盖|督促|组织|检查|排查|查处|处罚|宣传|"
                        r"培训|监管|发放|补贴|制定|共享|开展)")
 _GENERIC_ACTOR = re.compile(
-    r"^(?:地铁公司|公交公司|单车公司|物业公司|有关单位|相关单位|政府部门|管理部门|职能部门|政府|[\u4e00-\u9fff]{1,4}部门(?=[对在把为给加做进开实建设出推]))"
+    r"^(?:地铁公司|公交公司|单车公司|物业公司|有关单位|相关单位|政府部门|管理部门|职能部门|政府|"
+    r"[\u4e00-\u9fff]{1,4}部门(?=[对在把为给加做进开实建设出推公定严依督要规限查清整明制组协统落]))"
 )
-_MODAL = re.compile(rf"(?:能够|(?<![功性效可技智动体热电])能|可以|应该|应当|需要|要)(?=[{_VERB_START}在对把将为给])")
+_MODAL = re.compile(rf"(?:能够|(?<![功性效可技智动体热电])能|可以|应该|应当|需要|要)(?=[{_VERB_START}在对把将为给管])")
 _BARE_VERB = re.compile(r"更换|修复|修好|修理|维修|处理|解决|整治|清理|拆除|改造|安装|加装|增设|设置|增加|管理|规范")
-_FEW = re.compile(r"(?<=[增开设建装加排])(?:几条|几个|几家|几处|几台|几辆|几趟|一些|一点|一个|一座|一批)")
+_FEW = re.compile(r"(?<=[增开设建装加排置立])(?=(?:几条|几个|几家|几处|几台|几辆|几趟|一些|一点|一个|一座|"
+                  r"一批)[\u4e00-\u9fff])(?:几条|几个|几家|几处|几台|几辆|几趟|一些|一点|一个|一座|一批)")
 ANSWER_ELEMENTS = ("where", "affected", "evidence", "cause", "actor", "policy", "detail", "suggestion", "problem")
 
 
@@ -207,18 +249,29 @@ class OfflineDrafter:
         answers: dict[str, str] = {}
         for key, value in req.answers.items():
             if value and value.strip():
-                answers[key] = extract_personal_data(self.normaliser.normalise_text(value), known).text
+                value = self.normaliser.normalise(value, cantonese_context=norm.cantonese).text
+                answers[key] = extract_personal_data(value, known).text
         extracted = private.proposer if private.found else None
         notice = t("privacy_notice", kinds="、".join(private.kinds)) if private.found else ""
 
+        job = re.search(r"(?:我|其)(?:是|为)(?:一名|一个)?(外卖骑手|骑手|网约车司机|出租车司机|公交司机|快递员|"
+                        r"环卫工人|保安|"
+                        r"教师|老师|医生|护士|农民工)", text)
+        if job:  # a rider's “我们” are riders, not the public
+            text = re.sub(r"我们(?!小区|村|社区|街道|楼|这|那)", job.group(1), text)
         groups, grievances = self._sort(text)
         main, co, routed = self._units(req, text + "".join(answers.values()))
         described_sentences = groups["situation"] + groups["impact"] + groups["cause"]
-        clauses = [c for x in described_sentences if not re.match(r"^(?:我|其)?(?:居住|住)", x)
-                   for c in re.split(r"[，。；]", self._third(x)) if c and not re.match(r"^(?:其为|其是|提出人)", c)]
-        hint = next((h for h in (self.subject_of(c) for c in clauses[:4]) if h), "")
+        clauses = [c for x in described_sentences for c in re.split(r"[，。；]", self._third(x))
+                   if c and not re.match(r"^(?:其为|其是|提出人|(?:其|我)?家?(?:居住|住))", c)]
+        hint = next((h for h in (noun_phrase(c).text for c in clauses[:4]) if h and not is_people(h)
+                     and not is_actor(h)), "")
         measures = [m for s in groups["suggestion"] for m in self.measures(s, hint)]
         measures += [m for m in self.measures(answers.get("suggestion", ""), hint)]
+        road = next((p for p in place_names(text) if re.search(r"(?:路|街|大道|巷)$", p)), "")
+        measures = [re.sub(r"该路段|这条路|那条路|这段路|这一段路", road if road and road not in m else "相关路段", m)
+                    for m in measures]
+        measures = [re.sub(r"(?:这条|那条|这个|那个|这座|那座)(?=[\u4e00-\u9fff]{2})", "该", m) for m in measures]
         topic = self.title_topic(measures, "".join(described_sentences) or text, "")
         described = "".join(self._third(s) for s in groups["situation"] + groups["impact"])
         place = re.match(r"^在(?P<p>[^，]{2,10}?)(?:后|前|内|里|期间|时段)?(?=[" + _VERB_START + "])", topic)
@@ -236,17 +289,33 @@ class OfflineDrafter:
         if where_word and measures and measures[0].startswith("加大对"):
             topic = self.title_topic(measures, text, "")
         full = text + "".join(answers.values())
-        prof = profile(full, measures, bool(groups["cause"]), object_, routed, c, idea=text)
+        frame = self.frame(text, clauses, measures, bool(clauses))
+        prof = profile(full, measures, bool(groups["cause"]), object_, routed, c, idea=text, **frame)
+        if not measures:
+            topic = self.title_topic(measures, "".join(described_sentences) or text, frame["subject"],
+                                     problem=frame["problem"])
+        elif (frame["problem"] or frame["subject"]) and re.fullmatch(r"(?:有人)?(?:加强)?管理",
+                                                                     measures[0].split("，")[0]):
+            issue = frame["problem"].replace("有人", "") or frame["subject"]
+            measures[0] = f"加强对{issue}的管理" + measures[0][len(measures[0].split("，")[0]):]
+            topic = self.title_topic(measures, "".join(described_sentences) or text, "")
 
         # 情况分析 ------------------------------------------------------------------------------------
         analysis: list[str] = []
-        situation = [c for s in groups["situation"] + groups["impact"] for c in _chunks(self._third(s))]
+        situation = [c for s in groups["described"] for c in _chunks(self._third(s))]
         situation = [s for s in situation if s]
+        situation = [r for r in (_residence(x, prof.local) for x in situation) if r]
+        if situation and frame["subject"]:
+            situation[0] = with_subject(situation[0], frame["subject"])
         where = self._answer("where", answers)
         if where:
             situation.insert(0, where)
         if situation:
             analysis += self._points(t("situation_lead"), situation, 170)
+        elif not described_sentences:
+            purpose = next((p for p in (self._purpose(x) for x in groups["suggestion"]) if p), "")
+            if purpose:
+                analysis.append(t("purpose", purpose=purpose))
         facts = [a for a in (self._answer(k, answers) for k in ("affected", "evidence", "problem")) if a]
         if facts:
             analysis.append(trim_point("".join(facts), 170))
@@ -277,8 +346,13 @@ class OfflineDrafter:
             if ref.kind != "policy" or not ref.applies_to_guangzhou or cited:
                 continue
             quote = whole_sentences(ref.text)
-            if quote and on_point(ref, keywords, [object_] if object_ else anchors, min_terms=4) and \
-                    not quote.rstrip("。").endswith(("：", ":")) and object_ and object_ in ref.text + ref.title:
+            asked = self.topics.keywords(measures[0].split("，")[0], k=3) if measures else []
+            if asked and sum(1 for k in asked if k in ref.text + ref.title) < min(2, len(asked)):
+                continue  # the article must be about what the citizen asks (not only share the idea's words)
+            heads = [object_[i:] for i in range(max(1, len(object_) - 1))] if object_ else anchors
+            if quote and on_point(ref, keywords, heads, min_terms=4) and \
+                    not quote.rstrip("。").endswith(("：", ":")) and object_ and \
+                    any(object_[i:] in ref.text + ref.title for i in range(max(1, len(object_) - 1))):
                 analysis.append(t("policy_quote", citation=ref.citation, quote=quote.rstrip("。")) + "。")
                 cited.append(ref)
                 sources.append(Source(kind="policy", doc_id=ref.doc_id, citation=ref.citation,
@@ -287,12 +361,15 @@ class OfflineDrafter:
             analysis.append(t("count", n=req.duplicate_count))
         gaps = gap_marks(prof, answers)
         if gaps:
-            analysis.append(t("gap", items="；".join(gaps)))
+            analysis.append(t("gap", items=gap_sentence(gaps)))
 
         # 具体建议 ------------------------------------------------------------------------------------
         suggestions: list[str] = []
         detail = self._detail(answers.get("detail", ""))
         for i, measure in enumerate(dict.fromkeys(measures)):
+            if i == 0 and len(measure.split("，")[0]) <= 10:
+                head, sep, tail = measure.partition("，")
+                measure = qualified(head, frame["subject"]) + sep + tail
             suggestions.append(self.suggestion(measure, main, co if i == 0 else None, detail if i == 0 else ""))
         for remedy in c.remedies:
             if len(suggestions) >= 4 or (measures and not remedy.always):
@@ -300,10 +377,12 @@ class OfflineDrafter:
             if any(_overlap(remedy.measure, m) >= 0.25 for m in measures):
                 continue
             if remedy.pattern.search(full) and not any(remedy.key in s for s in suggestions):
-                measure = remedy.measure.format(object=_clip(object_, 10) if object_ != "这个问题" else "")
+                measure = remedy.measure.format(object=_clip(frame["subject"], 10))
+                measure = re.sub(r"^简化(.{2,10}?(?:手续|程序|流程))相关申请审批手续", r"简化\1", measure)
                 suggestions.append(self.suggestion(measure, main, co if not suggestions else None, "", ours=True))
         if not suggestions:
-            suggestions.append(t("suggestion_placeholder", unit=main, object=_clip(object_, 10)))
+            issue = frame["problem"] or (frame["subject"] + "方面问题" if frame["subject"] else "上述问题")
+            suggestions.append(t("suggestion_placeholder", unit=main, issue=issue))
 
         title = make_title(topic)
         proposer = req.proposer or (req.attribution.citizen if req.attribution else None) or Proposer()
@@ -336,12 +415,66 @@ class OfflineDrafter:
         ``enforce_claims``, also on the model's output): the idea and the answers as given and normalised, the
         references the draft cites (only those that apply in Guangzhou count), the routed units (and the units the
         draft names) and the duplicate count."""
-        norm = [self.normaliser.normalise_text(t) for t in [request.idea, *request.answers.values()] if t]
+        idea = self.normaliser.normalise(request.idea)
+        norm = [idea.text] + [self.normaliser.normalise(t, cantonese_context=idea.cantonese).text
+                              for t in request.answers.values() if t]
         cited = {s.doc_id for s in draft.sources} if draft is not None else {r.doc_id for r in request.references}
         units = [u.name for u in request.routing.units] if request.routing else []
         units += [_unit_name(u) for u in units] + (list(draft.units) if draft is not None else [])
         refs = [r for r in request.references if r.doc_id in cited]
         return Evidence.build(request.idea, request.answers, refs, units, request.duplicate_count, extra_texts=norm)
+
+    # what the idea is about -------------------------------------------------------------------------
+    def frame(self, text: str, clauses: list[str], measures: list[str], described: bool) -> dict[str, Any]:
+        """Subject, problem phrase, affected people and (for a bare request) the state to ask about, all in the
+        citizen's words (frame.py); '' wherever they do not give a clean phrase."""
+        raw = self.catalogue.raw
+        parts = measure_parts(measures[0]) if measures else measure_parts("")
+        obj = object_noun(parts.obj) if parts.verb else ""
+        from_measure = parts.subject if parts.subject and not is_people(parts.subject) \
+            and not is_actor(parts.subject) else ""
+        from_measure = from_measure or _strip_place_suffix(parts.place) or obj
+        from_idea = next((np for np in (noun_phrase(c).text for c in clauses[:4])
+                          if np and not is_people(np) and not is_actor(np) and not place_names(np)
+                          and not re.fullmatch(r"(?:班级|公司|单位|家|家里|其家)", np)), "")
+        subject = from_idea or from_measure
+        group = affected_group(text, self.catalogue)
+        thing = parts.subject if parts.subject and not is_people(parts.subject) and not is_actor(parts.subject) \
+            and not re.search(r"(?:时间|时段|标准|费用|政策|制度|规定|办法|机制|手续|服务)$", parts.subject) else ""
+        problem, last = "", ""
+        # a clause without a subject of its own takes the previous clause's (电梯用了二十多年，经常困人)
+        for clause in clauses[:3]:
+            inherit = last if last and re.match(r"^(?:经常|总是|老是|一直|常常|就|都|还|又|也|晚上|早上|白天|夜里|"
+                                                r"夜间|周末|每天|"
+                                                 r"一到|一下雨|下雨天)", clause) else ""
+            problem = problem_phrase(clause, inherit or thing)
+            if problem:
+                break
+            own = noun_phrase(clause).text
+            is_place = bool(own) and (bool(place_names(own)) or bool(re.search(r"(?<![小社园景校片城街])[区市县镇]$",
+                                                                               own)))
+            last = own if own and not is_actor(own) and not is_place else last
+        if not group:
+            users = raw.get("facility_users", {})
+            head = subject + re.split(r"[。！？]", text, maxsplit=1)[0]
+            group = next((g for key, g in users.items() if key in head), "")
+        current = ""
+        if not described and measures and obj:
+            items = raw["current_items"]
+            place = _strip_place_suffix(parts.place)
+            place = "" if place and (place in obj or len(place) + len(obj) > 14) else place
+            if re.search(r"(?:时间|时段|班次|频次|标准|价格|收费|费用)$", obj):
+                current = items["time"].format(place=place, object=obj)
+            elif re.match(r"增|新建|加装|设置|设立|建设|安装|配备|配置|开通|开设|建", parts.verb):
+                current = items["add"].format(place=place, object=obj)
+            else:
+                current = items["other"].format(place=place, object=obj)
+        first = re.split(r"[。！？]", text, maxsplit=1)[0]
+        facility = next((p for p in raw["title_places"] if p in first), "")
+        places = [(text.find(k), v) for k, v in raw["where_places"].items() if k in text]
+        return {"subject": facility if facility and facility not in subject and not from_idea else subject,
+                "problem": problem, "group": group, "current": current, "described": described,
+                "place": min(places)[1] if places else ""}
 
     # pieces ------------------------------------------------------------------------------------------
     @staticmethod
@@ -354,12 +487,18 @@ class OfflineDrafter:
         questions dropped."""
         c = self.catalogue
         fillers = [re.compile(p) for p in c.raw["fillers"]]
-        groups: dict[str, list[str]] = {"situation": [], "cause": [], "impact": [], "suggestion": []}
+        groups: dict[str, list[str]] = {"situation": [], "cause": [], "impact": [], "suggestion": [], "described": []}
         grievances: list[tuple[str, str]] = []
+        text = _SALUTATION.sub("", text)  # 邱书记：/尊敬的领导：你好，
+        text = _TAG_REQUEST.sub(lambda m: m.group(1) + "希望" + m.group(2), text)  # …搞个连廊好不好 → 希望…
+        wishes = [m.group(1).rstrip("，, ") for m in _WISH.finditer(text)]
+        text = re.sub(r"[，,]?。", "。", _WISH.sub("。", text))  # 要是能送餐上门就好了: a wish, not a description
+        # the citizen's view of the cause is a sentence of its own
+        text = re.sub(r"[，,](?=(?:其|我)认为(?:主要是|主要原因|原因|一是|一个是))", "。", text)
         for sentence in split_sentences(text, max_len=400):
             kept = [x for x in re.split(r"(?<=[，,])", sentence) if not _PREAMBLE.match(x.strip().rstrip("，,。"))]
             sentence = "".join(kept).strip("，, ")
-            if not sentence:
+            if not sentence or not re.search(r"[\u4e00-\u9fff]{2}", sentence):
                 continue
             whole = grievance_category(sentence, c)
             if whole:
@@ -375,6 +514,11 @@ class OfflineDrafter:
                 part = part.strip()
                 if not re.search(r"[\u4e00-\u9fff]", part) or any(f.search(part) for f in fillers):
                     continue
+                if re.search(r"吗[。？?！!]?$", part) and not _REQUEST_Q.search(part):
+                    head = re.split(r"[，,](?=[^，,]*$)", part)[0] if re.search(r"[，,]", part) else ""
+                    if len(head) < 6:
+                        continue  # 这还是…吗: a rhetorical question says nothing to report
+                    part = head.rstrip("，,") + "。"
                 if part.endswith(("？", "?")):
                     if _REQUEST_Q.search(part):
                         part = part.rstrip("？?") + "。"
@@ -391,14 +535,27 @@ class OfflineDrafter:
                 cls = classify(part, c)
                 if cls == "suggestion" and not _REQUEST_START.search(part):
                     cls = "situation"
+                if cls == "cause" and re.search(r"(?:就|正|也)因为", part):
+                    cls = "impact"  # 去年就因为充电起过火: an incident, not the citizen's view of the cause
                 groups[cls].append(part)
+                if cls in ("situation", "impact"):
+                    groups["described"].append(part)
                 if cls == "suggestion" and self.descriptions(part):
                     groups["situation"].append("，".join(self.descriptions(part)) + "。")
+                    groups["described"].append(groups["situation"][-1])
+        if not groups["suggestion"]:
+            groups["suggestion"] = ["希望" + w + "。" for w in wishes if len(w) >= 4]
+        refer = [s for s in groups["situation"] if re.match(r"^(?:可以|可|也可以|建议)?(?:参考|借鉴|学习)", s)]
+        groups["situation"] = [s for s in groups["situation"] if s not in refer]
+        groups["described"] = [s for s in groups["described"] if s not in refer]
+        if groups["suggestion"]:
+            groups["suggestion"] += ["希望" + re.sub(r"^(?:可以|可|也可以|建议)", "", s) for s in refer]
         return groups, grievances
 
     def _third(self, sentence: str) -> str:
         clauses = [c for c in re.split(r"(?<=[，,])", sentence.strip()) if not _PREAMBLE.match(c.rstrip("，,。"))]
         text = _CONNECTIVE.sub("", "".join(clauses).strip("，, "))
+        text = re.sub(r"(?:^|(?<=[，,]))(?:我|其)认为[，,]?", "", text)  # the lead already says whose view it is
         text = _WE_GROUP.sub("", text)
         return _sentence(self.normaliser.third_person(text, "analysis")) if len(text) >= 2 else ""
 
@@ -422,6 +579,8 @@ class OfflineDrafter:
         value = re.sub(r"^(?:嗯|就是|那个|是的|对|是|在|就在|大概是|主要是在(?=[\u4e00-\u9fff]{2,}(?:区|镇|路)))[，"
                        r",]?", "",
                        value)
+        value = re.sub(r"(?:那|这)条线(?=[，。；]|$)", "线路", value)
+        value = re.sub(r"(?<=[\u4e00-\u9fff])(?:那个|这个|那条|这条)(?=[\u4e00-\u9fff])", "", value)
         value = "".join(self._third(s) for s in split_sentences(value))
         lead = self.catalogue.raw["answer_leads"].get(element, "")
         if element == "where":
@@ -431,6 +590,7 @@ class OfflineDrafter:
     def _detail(self, text: str) -> str:
         if not text.strip():
             return ""
+        text = re.sub(r"一个月收(?:费)?", "每月收费", text)
         parts = [self.request(s) for s in split_sentences(text)]
         body = "，".join(p for p in parts if p)
         return self.normaliser.third_person(body, "suggestion") if body else ""
@@ -447,12 +607,18 @@ class OfflineDrafter:
         clauses = [c for c in body.split("，") if c]
         kept = [clauses[0]] if clauses else []
         kept += [c for c in clauses[1:] if _is_ask(c)]
+        kept = [k for i, k in enumerate(kept) if not (i == 0 and len(kept) > 1 and is_actor(k) and len(k) <= 10)]
         body = clean_measure("，".join(kept))
-        bare = re.sub(r"^(?:尽快|及时|赶紧|马上|早日|抓紧)", "", body)
-        if len(bare) <= 3 and _BARE_VERB.fullmatch(bare) and object_hint:
+        freq = re.fullmatch(r"(每天|每日|天天|每周|每[一二两三]天|至少[一二两三]天)?(?:来)?收(?:一次|垃圾)?", body)
+        if freq and "垃圾" in object_hint + sentence:
+            body = f"提高垃圾清运频次，做到{freq.group(1)}清运一次" if freq.group(1) else "提高垃圾清运频次"
+        bare = re.sub(r"^(?:尽快|及时|赶紧|马上|早日|抓紧)?(?:进行|开展)?(?=[\u4e00-\u9fff]{2}$)", "", body)
+        if bare in ("管理", "加强管理"):
+            body = "加强管理"  # the draft names what is to be managed (the problem, else the subject)
+        elif len(bare) <= 3 and _BARE_VERB.fullmatch(bare) and object_hint:
             body = bare + object_hint
         demand = re.compile(self.catalogue.raw["grievance_demands"])
-        if len(body) < 4 or len(demand.sub("", body).strip("，、 ")) < 3:
+        if len(body) < 4 or len(demand.sub("", body).strip("，、 ")) < 3 or _PLEA.match(body):
             return []
         for frame in self.catalogue.request_frames:
             found = frame.pattern.match(body.split("，")[0])
@@ -463,6 +629,15 @@ class OfflineDrafter:
                 break
         return [self.normaliser.third_person(body, "suggestion")]
 
+    def _purpose(self, sentence: str) -> str:
+        """What a request says it is for (…，方便上班族和学生晚上去看书 → 方便上班族和学生晚上去看书), third
+        person, '' when it says nothing."""
+        for clause in self.request(sentence).split("，")[1:]:
+            if len(clause) >= 6 and re.match(r"^(?:方便|便于|以便|让|使|缓解|减少|提高|帮助|避免|防止|保障|确保|满足)",
+                                             clause):
+                return _END.sub("", self.normaliser.third_person(clause, "analysis"))
+        return ""
+
     def descriptions(self, sentence: str) -> list[str]:
         """Clauses of a request sentence that describe rather than ask (they belong to the situation)."""
         clauses = [c for c in self.request(sentence).split("，") if c]
@@ -471,8 +646,8 @@ class OfflineDrafter:
     def request(self, sentence: str) -> str:
         """The verb phrase of a citizen's request: cue (建议/希望…), subject (政府…) and fillers removed from
         every clause, 把-constructions turned round (把水管更换 → 更换水管)."""
-        clauses = [self._clause(re.sub(r"(?<=[\u4e00-\u9fff])(?:能不能|能否|可不可以|是否可以|可否|"
-                                       r"是不是可以)(?=[\u4e00-\u9fff])",
+        clauses = [self._clause(re.sub(r"(?:(?<=[\u4e00-\u9fff])|^)(?:能不能|能否|可不可以|是否可以|可否|是不是可以|"
+                                       r"是不是|是否能|是否)(?=[\u4e00-\u9fff])",
                                        "", c)) for c in re.split(r"[，,]", _END.sub("", sentence.strip()))]
         return "，".join(c for c in clauses if c)
 
@@ -499,7 +674,7 @@ class OfflineDrafter:
             text = "建议" + measure
         else:
             if not ours and not _SUBJECT_VERB.match(measure):
-                measure = "推动" + re.sub(r"^(全市|各区|全区)的", r"\1", measure)
+                measure = self.verb_first(re.sub(r"^(全市|各区|全区)的", r"\1", measure))
             if co:
                 text = t("suggestion_lead_joint", unit=main, co=co) + "，" + measure
             else:
@@ -510,27 +685,48 @@ class OfflineDrafter:
             text += lead + _sentence(detail)
         return text
 
+    def verb_first(self, measure: str, title: bool = False) -> str:
+        """A measure that starts with its subject, said as what the unit does: 长者饭堂延长营业时间 → 延长长者饭堂的
+        营业时间; 小区设置外卖柜 → 在小区设置外卖柜; 社区卫生服务中心保留现场号 → 指导社区卫生服务中心保留现场号
+        (督促 for an operator); a subject with only a state (收费清单更加透明) keeps 推动. A title keeps a
+        subject-verb clause as it is (no 指导/督促)."""
+        first, sep, rest = measure.partition("，")
+        first = re.sub(r"或者", "或", first)
+        parts = measure_parts(first)
+        subject = parts.subject
+        if not subject or is_people(subject):
+            return ("" if title else "推动") + measure
+        after = re.sub(r"^(?:能够|能|可以|应该|应当|要|需要|都|也|尽快|及时)+", "", parts.rest)
+        if not after:
+            return measure  # the whole measure is a noun phrase: nothing to put a verb before
+        clause = subject + after
+        acts = bool(parts.verb) or bool(re.match(rf"^(?:在|对|向|为|给|把|将)[^，]{{1,12}}?[{_VERB_START}]", after))
+        change = re.match(r"^(调大|调高|调低|调小|加大|放大|缩短|改为|改成|改用)(.*)$", after)
+        if change and not parts.verb:
+            verb = change.group(1)
+            head = (f"{verb}{subject}{change.group(2)}" if verb.startswith(("调", "加", "放", "缩"))
+                    else f"将{subject}{after}")
+        elif parts.verb and _POSSESSIVE.match(parts.verb) and object_noun(parts.obj) and not parts.time:
+            head = parts.verb + subject + ("" if title else "的") + parts.obj
+        elif parts.verb and parts.time and _POSSESSIVE.match(parts.verb):
+            head = f"在{parts.time}{parts.verb}{subject}{parts.obj}"
+        elif acts and _PLACE_SUBJECT.search(subject):
+            head = f"在{subject}{after}"
+        elif acts and (_AGENT.search(subject) or is_actor(subject)):
+            head = clause if title else ("指导" if _GUIDED.search(subject) else "督促") + clause
+        else:
+            state = re.match(r"^(?:更加|更|进一步)?(?:公开)?透明$", after)
+            original = re.sub(r"(?<=[\u4e00-\u9fff])(?:能够|能|可以)(?=[\u4e00-\u9fff])", "",
+                              re.sub(r"^(?:广州市?|本市)的?", "", first)).replace("里的", "内的")
+            head = f"提高{subject}的透明度" if state else original if title else "推动" + clause
+        return head + sep + rest
+
     # title -------------------------------------------------------------------------------------------
     def subject_of(self, text: str) -> str:
         """The noun phrase that is the subject of the idea's first clause (地铁末班车太早了 → 地铁末班车; 很多小区的快递
-        驿站只开到八点 → 快递驿站), '' when it has none. Uses jieba's part-of-speech tags."""
+        驿站只开到八点 → 小区快递驿站), '' when it has none (frame.noun_phrase)."""
         clause = re.split(r"[，。；！？,;!?]", text.strip(), maxsplit=1)[0]
-        clause = _SUBJECT_LEAD.sub("", _LEADING_CUE.sub("", clause))
-        words = [(w.word, w.flag) for w in _pos_tokenizer(self.topics.tokenizer).cut(clause)]
-        out, has_noun = "", False
-        for i, (word, flag) in enumerate(words):
-            if word in ("的", "那个", "这个", "那条", "这条", "那座", "这座", "之", "时候", "时", "期间") and out:
-                out, has_noun = "", False  # 社区的儿童游乐设施 → the head noun after 的
-                continue
-            nxt = words[i + 1][1] if i + 1 < len(words) else ""
-            nounish = flag.startswith("n") or flag in _NOUN_FLAGS
-            verb_modifier = flag == "v" and len(word) >= 2 and nxt.startswith("n") and i > 0
-            if not (nounish or verb_modifier) or not re.fullmatch(r"[A-Za-z0-9\u4e00-\u9fff]+", word) \
-                    or len(out) + len(word) > 12:
-                break
-            out += word
-            has_noun = has_noun or nounish
-        return out if has_noun and 2 <= len(out) <= 10 and re.search(r"[\u4e00-\u9fff]{2}", out) else ""
+        return noun_phrase(_LEADING_CUE.sub("", clause)).text
 
     def problem_topic(self, text: str) -> str:
         """解决 + the first clause as a problem (花城大道那个天桥没有电梯 → 解决花城大道天桥没有电梯问题), or ''."""
@@ -556,30 +752,32 @@ class OfflineDrafter:
                 return keys[0]
         return "这个问题"
 
-    def title_topic(self, measures: list[str], text: str, object_: str) -> str:
+    def title_topic(self, measures: list[str], text: str, object_: str, problem: str = "") -> str:
         """关于 + object + action: from the citizen's main request, else a remedy's title, else the keywords."""
         cfg = self.catalogue.raw["title"]
         subject = self.subject_of(text)
         for measure in measures:
             topic = measure.split("，")[0]
             topic = re.sub(cfg["actor_prefix"], "", topic)
-            topic = re.sub(f"(?<![一二三四五六七八九十两\\d])(?:{cfg['vague']})", "", topic)
+            topic = re.sub(f"(?<![一二三四五六七八九十两每\\d])(?:{cfg['vague']})", "", topic)
             topic = re.sub(cfg["more_verb"], "", topic)
             topic = re.sub(r"^(?:该|其|提出人|群众)", "", topic)
+            topic = re.sub(r"(?<![应])该(?=[\u4e00-\u9fff]{2})", "", topic)
             topic = re.sub(r"^(全市|各区|全区)的", r"\1", topic)
             loc = re.match(cfg["locative"], topic)
             if loc and not topic.startswith("在"):
                 topic = "在" + topic
             if not (_SUBJECT_VERB.match(topic) or _ACTOR_START.match(topic)) and self.subject_of(topic):
-                topic = "推动" + topic
-            elif len(topic) <= 6 and subject and subject not in topic:
-                topic = subject + topic
+                topic = self.verb_first(topic, title=True)
+            elif len(topic) <= 10 and qualified(topic, subject) != topic:
+                topic = qualified(topic, subject)
             else:
                 topic = self._with_place(topic, text)
             if len(topic) > int(cfg["max_len"]):
                 topic = re.sub(r"(?<=[\u4e00-\u9fff]{2})(?:在|于)[^，在对]{2,8}?(?=对|向|给|开放|实行)", "", topic)
                 topic = re.sub(r"(?<=[\u4e00-\u9fff]{2})对[^，]{2,8}?(?=开放|公开|公示)", "", topic)
             topic = _cut(topic, int(cfg["max_len"]))
+            topic = re.sub(r"(?<=[\u4e00-\u9fff]{2})的(?=[\u4e00-\u9fff]{2,4}$)", "", topic)  # …补贴政策的“百姓提案”
             verbs = "|".join(self.catalogue.topic_verbs)
             starts_with_verb = re.match(rf"^(?:在[^，]{{2,12}}?)?[{_VERB_START}对将]", topic)
             if len(topic) >= 4 and (starts_with_verb or re.search(verbs, topic)
@@ -596,8 +794,14 @@ class OfflineDrafter:
         place = next((p[-1] for p in places if p[0] in text), "")
         for remedy in self.catalogue.remedies:
             if remedy.pattern.search(text):
-                return remedy.title.format(place=place)
-        return self.problem_topic(text) or self.topics.topic(text)
+                return re.sub(r"^简化办理手续$", f"简化{object_}" if re.search(r"(?:手续|程序|流程)$", object_) else
+                              "简化办理手续", remedy.title.format(place=place))
+        if problem and len(problem) <= 18:
+            return f"解决{problem}问题"
+        topic = self.problem_topic(text)
+        if topic and "的" not in topic:
+            return topic
+        return f"解决{object_}相关问题" if object_ and 2 <= len(object_) <= 10 else self.topics.topic(text)
 
     def _with_place(self, topic: str, text: str) -> str:
         """在出口… → 在地铁站出口… when the idea says whose 出口/门口 it is; 在<place> added to a topic without one
@@ -611,8 +815,9 @@ class OfflineDrafter:
         if topic.startswith(("在", "将", "把", "对", "加大对")):
             return topic
         places = self.catalogue.raw["title_places"]
-        first = re.split(r"[。！？]", text, maxsplit=1)[0]
-        place = next((p for p in places if p in first and p not in topic), None)
+        first = re.split(r"[。！？，；]", text, maxsplit=1)[0]
+        place = next((p for p in places if p in first and p not in topic
+                      and not any(p[i:i + 2] in topic for i in range(len(p) - 1))), None)
         return f"在{place}{topic}" if place else topic
 
     def context(self, refs: Sequence[Reference], keywords: list[str], anchors: list[str],
@@ -662,13 +867,13 @@ def _is_ask(clause: str) -> bool:
     if re.match(r"^(?:不要|不得|不准|禁止|严禁|或者|或|并|同时|尤其|特别是|比如|例如|包括|方便|便于|以便|确保|"
                 r"保证)", c):
         return True
-    if re.search(r"不要|不准|不得|禁止|严禁|不让", c):
+    if re.search(r"不要|不准|不得|禁止|严禁|不让|有(?:一)?个[^，]{2,12}?(?:程序|机制|渠道|平台|制度|办法)", c):
         return True
-    if _DESCRIPTION.match(c):
+    if _DESCRIPTION.match(c) or re.match(r"^(?:还|也|又|并且|而且)?被", c):
         return False
     if _ANY_VERB.search(c) and not re.match(r"^[\u4e00-\u9fff]{1,6}(?:也|都)?(?:进不去|上不去|过不去|用不了)", c):
         return True
-    return not re.search(r"不(?!文明|合格|规范|达标|良)|没|难|很|太|较为|十分|非常|特别|越来越", c)
+    return not re.search(r"不(?!文明|合格|规范|达标|良)|没|难|很|太|较为|十分|非常|特别|越来越|无人|无法|缺|只能", c)
 
 
 def clean_measure(text: str) -> str:
@@ -676,8 +881,36 @@ def clean_measure(text: str) -> str:
     place or time gets 在 (地铁末班车后增开… → 在地铁末班车后增开…)."""
     text = _GENERIC_ACTOR.sub("", _CONNECTIVE.sub("", _MODAL.sub("", text))).lstrip("喺")
     text = re.sub(r"^把(.{2,16}?)(规划|改造|改建|建设|建|开辟|利用)(?:一下)?(?:做|成|为|作)", r"将\1\2为", text)
+    text = re.sub(r"^把(.{2,16}?)改(?:成|为|造成|建成)", r"将\1改为", text)
+    text = re.sub(r"多开(?:点|一些|几个|几家)?(?=[\u4e00-\u9fff]{2})", "增开", text)
     text = re.sub(r"的时候(?=不要|不准|不让|禁止)", "时段", text)
+    text = re.sub(r"(?:别让|不要让|不让|免得|省得)(?=(?:群众|市民|居民|老人|老年人|大家|家长|乘客|提出人|我们|我|"
+                  r"咱们)[\u4e00-\u9fff])",
+                  "避免", text)
     text = re.sub(r"(?:不要让|不准|不让|别让)", "禁止", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff])的时候(?=[\u4e00-\u9fff])", "时", text)
+    text = re.sub(r"(?:加强管理|管一管|管管)(?!的)(.{2,14}?)(的)?(?=，|$)",
+                  lambda m: f"加强对{m.group(1)}{'现象' if m.group(2) else ''}的管理", text)
+    text = re.sub(r"(?<=，)([\u4e00-\u9fff]{2,4}?)也?(?:要)?(丰富|多样)一?(?:点|些)(?=，|$)", r"\2\1", text)
+    text = re.sub(r"(?<![需主重只想还不就也将快])要(?=[让留有在把对给做按实公开设保提接进验])", "应", text)
+    text = re.sub(r"^(?:我认为|我觉得|其认为)", "", text)
+    text = re.sub(r"^延长(?=到|至)", "延长开放时间", text)
+    text = re.sub(r"^(?:在)?网上(?:能)?办(?:理)?(?=，|$)", "实现网上办理", text)
+    text = re.sub(r"多放(?:几个|一些|点)?(?=[\u4e00-\u9fff]{2})", "增设", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff])里面(?=[加装设])", "内", text)
+    text = re.sub(r"(?<![增追参附施])加(?![装大强快密班入上开工盖宽深重剧设建])"
+                  r"(?=[\u4e00-\u9fff]{0,3}(?:屏|牌|灯|栏|杆|椅|桶|柜|棚|亭|梯|扶手|镜|网))", "加装", text)
+    text = re.sub(r"坏了(?:要|应|应该)?(?:尽快|及时)?修(?:好|复)", "出现故障及时修复", text)
+    text = re.sub(r"有(?:一)?个([^，]{2,12}?)的?(程序|机制|渠道|平台|制度|办法)", r"建立\1\2", text)
+    text = re.sub(r"(?<=，)(?:主管部门|有关部门|相关部门|政府)(?:要|应|应该)?(?=[\u4e00-\u9fff]{2})", "", text)
+    text = re.sub(r"以后(?:坏了|出了问题|有问题)?(?:能|要|可以)?有人(定期)?(检查|维修|管理|清理|巡查)",
+                  lambda m: f"安排专人{m.group(1) or ''}{m.group(2)}", text)
+    text = re.sub(r"^把(.{2,10}?)(?:连起来|连接起来|连通起来|打通)", r"连通\1", text)
+    text = re.sub(r"(?<=，)做成一个网(?=，|$)", "形成网络", text)
+    text = re.sub(r"(?<=，)标识(?:要)?清楚(?=，|$)", "设置清晰的标识", text)
+    text = re.sub(r"^(设|建|装|办|修)(?![置立设计施成造理装好复饰])(?=[\u4e00-\u9fff]{2})",
+                  lambda m: {"设": "设置", "建": "建设", "装": "安装", "办": "举办", "修": "维修"}[m.group(1)], text)
+    text = re.sub(r"(?<=[近远大小多少快慢低高宽长])一点(?=，|$)", "", text)
     text = re.sub(rf"^([\u4e00-\u9fff]{{2,8}}?)(?:都|也|全部|统一|全都)(?=[{_VERB_START}])", r"\1", text)
     text = re.sub(r"多建(?!议)", "增建", re.sub(r"多设置?", "增设", re.sub(r"多装", "加装", text)))
     text = re.sub(r"多开(?=(?:几|一些)?(?:条|班|趟|个|家|间|辆))", "增开", text)
@@ -690,6 +923,7 @@ def clean_measure(text: str) -> str:
     text = first_clause + sep0 + others
     text = re.sub(r"多(开发|提供|组织|举办|安排|开展)(?:一些|一点)?", r"\1更多", text)
     text = _FEW.sub("", text).strip("，、 ")
+    text = re.sub(r"^(出台|制定)(?:一个|相关)?规定，([^，]{3,20})(?=，|$)", r"\1\2的规定", text)
     first, sep, rest = text.partition("，")
     loc = _LOCATIVE.match(first)
     if loc and not first.startswith(("在", "对", "把", "为", "给", "由")) and not _SUBJECT_VERB.match(first):
@@ -721,10 +955,15 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _cut(topic: str, limit: int) -> str:
-    """A title topic of at most ``limit`` characters, cut at 、/和/或/并 rather than mid-word."""
+    """A title topic of at most ``limit`` characters: a list of places or people shortened to its first item + 等
+    (在大型商场、医院和地铁站配置… → 在大型商场等配置…), else cut at 、/和/或/并 rather than mid-word."""
     topic = topic.strip("，、；。 ")
     if len(topic) <= limit:
         return topic
+    short = re.sub(r"(?<=[\u4e00-\u9fff]{2})(?:、[\u4e00-\u9fff]{2,8}?)+(?:(?:和|及|与)[\u4e00-\u9fff]{2,8}?)?"
+                   r"(?=(?:配置|发放|设置|增设|增建|安装|加装|推广|开展|设立|建设))", "等", topic, count=1)
+    if short != topic and len(short) <= limit:
+        return short
     for sep in ("，", "；", "并", "、", "或者", "或", "和", "同时"):
         pos = topic.find(sep, 4)
         if 4 <= pos <= limit:
@@ -738,3 +977,56 @@ def profile_of(drafter: OfflineDrafter, idea: str) -> IdeaProfile:
     groups, _ = drafter._sort(text)
     measures = [m for s in groups["suggestion"] for m in drafter.measures(s)]
     return profile(text, measures, bool(groups["cause"]), drafter.object_of(text, measures), False)
+
+
+def _strip_place_suffix(place: str) -> str:
+    """在公园里 → 公园 (the place of a measure without its locative)."""
+    return re.sub(r"(?:内|里|上|中|周边|附近|沿线|门口|出口|一带)$", "", place or "")
+
+
+def with_subject(sentence: str, subject: str) -> str:
+    """A situation sentence that has no subject of its own (现在下午一点就关门了…) with the idea's subject put in
+    (目前长者饭堂下午一点就关门了…); unchanged when it has one or already names the subject."""
+    if not subject or subject in sentence or re.match(r"^(?:其|在其|提出人|有群众|家住|住在|居住)", sentence):
+        return sentence
+    lead = re.match(r"^(?:现在|目前|如今|最近)?", sentence)
+    time_word = lead.group(0) if lead else ""
+    rest = sentence[len(time_word):]
+    first = re.split(r"[，。；]", rest, maxsplit=1)[0]
+    if not first or not subjectless(first):
+        return sentence
+    return ("目前" if time_word in ("现在", "目前", "如今") else time_word) + subject + rest
+
+
+_ATTRIBUTE = re.compile(r"^(?:的)?(?:班次|发车频次|开放时间|营业时间|运营时间|服务时间|频次|数量|收费标准|票价|"
+                        r"覆盖范围|维修|管理|巡查|维护|检查|监管|执法|清运)")
+_PLACE_LIKE = re.compile(r"(?:路|公路|大道|街|巷|道|站|园|小区|社区|村|桥|广场|场|院|馆|口|江边|河边|沿线|楼)$")
+
+
+def qualified(measure: str, subject: str) -> str:
+    """A short measure given the thing it is about: 增开班次 + 公交车 → 增开公交车班次; 加装护栏 + 乡村公路 →
+    在乡村公路加装护栏; unchanged when the subject is people, already named, or neither attribute nor place."""
+    if not subject or subject in measure or is_people(subject) or is_actor(subject) \
+            or measure.startswith(("在", "对", "把", "将")) \
+            or any(subject[i:i + 2] in measure for i in range(len(subject) - 1)):
+        return measure
+    verb = re.match(rf"^(?:{'|'.join(_VERB_2)})", measure)
+    if verb and re.match(r"^(?:并|和|、|$)", measure[verb.end():]):
+        return f"{verb.group(0)}{subject}{measure[verb.end():]}"  # 清理并恢复绿化 + 绿化带 → 清理绿化带并恢复绿化
+    if verb and _ATTRIBUTE.match(measure[verb.end():]):
+        return f"{verb.group(0)}{subject}{measure[verb.end():]}"
+    if verb and _PLACE_LIKE.search(subject) and len(subject) <= 8:
+        return f"在{subject}{measure}"
+    return measure
+
+
+def _residence(sentence: str, local: bool) -> str:
+    """The citizen's residence (其住在海珠区江南大道中一带，…) as the place of what follows (在其居住的海珠区江南大道中
+    一带，…) for a local idea; dropped for a city-wide one (where the citizen lives says nothing about it)."""
+    m = re.match(r"^其?(?:家)?(?:居)?住(?:在)?(?P<place>[^，。；]{2,24}?一带)(?P<sep>[，。；]?)(?P<rest>.*)$", sentence)
+    if not m:
+        return sentence
+    rest = re.sub(r"^(?:当地的?|这边的?|那边的?)", "", m["rest"]).strip()
+    if rest.strip("。"):
+        return f"在其居住的{m['place']}，{rest}" if local else rest
+    return f"提出人居住在{m['place']}。" if local else ""

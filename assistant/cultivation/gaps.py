@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
 from assistant.cultivation.claims import place_names
@@ -23,7 +24,8 @@ _EVIDENCE = re.compile(
     r"较长时间|好久|整个月|已经[^，。]{0,6}(?:年|月|天|周)|\d+\s*(?:次|天|个月|年|周|小时|分钟|点)|"
     r"[一二三四五六七八九十两几半]+(?:次|天|个月|年|周|小时|个钟)|例如|比如|曾经|有一次|差点|险些"
 )
-_CAUSE = re.compile(r"因为|由于|原因|缘故|缺乏|缺少|没人管|无人|不到位|不明确|不健全|不完善|滞后|职责|经费|资金|标准|"
+_CAUSE = re.compile(r"认为主要是|因为|由于|原因|缘故|缺乏|缺少|没人管|无人|不到位|不明确|不健全|不完善|滞后|职责|"
+                    r"经费|资金|标准|"
                     r"推诿|不归")
 _CONCRETE = re.compile(
     r"\d|[一二三四五六七八九十两]+(?:个|条|点|次|小时|分钟|天|周|月|年|成|倍|元|米|公里)|凌晨|早上|晚上|夜间|周末|节假日|"
@@ -45,6 +47,12 @@ class IdeaProfile:
     routed: bool
     object: str
     measure: str
+    subject: str = ""  # the thing the idea is about (公交站, 长者饭堂), never people or a pronoun
+    problem: str = ""  # the problem as a phrase (公交站没有上盖), '' when the idea states none cleanly
+    group: str = ""  # the people it affects as the idea names them (老人, 上班族), else the facility's users
+    place: str = ""  # the where item of a local idea (公交站的名称和位置), from the catalogue's where_places
+    current: str = ""  # for a bare request: what the draft needs to know of today's state (公园现有直饮水机的数量)
+    described: bool = True  # whether the idea describes a situation at all (not only a request)
 
 
 def profile(
@@ -55,6 +63,7 @@ def profile(
     routed: bool,
     catalogue: DraftingCatalogue | None = None,
     idea: str | None = None,
+    **frame: Any,
 ) -> IdeaProfile:
     """The profile of an idea's normalised text (with answers) and its measures; whether the issue is local is
     decided on the ``idea`` alone (an answer describing one spot does not make a city-wide idea local)."""
@@ -75,6 +84,7 @@ def profile(
         routed=routed,
         object=object_,
         measure=measures[0] if measures else "",
+        **frame,
     )
 
 
@@ -117,12 +127,47 @@ def questions_for(
 
 
 def gap_marks(p: IdeaProfile, answers: Mapping[str, str] | None = None) -> list[str]:
-    """The analysis elements still missing, as the items of one （待补充：…） mark."""
-    t = load_catalogue().template
-    obj = _short(p.object, 8)
-    items = {"where": t("gap_where", object=obj), "affected": t("gap_affected", object=obj),
-             "evidence": t("gap_evidence", object=obj), "cause": t("gap_cause", object=obj)}
-    return [items[e] for e in missing(p, answers) if e in items]
+    """What the analysis still lacks, as the noun phrases of one （待补充：…） sentence, in reading order: where,
+    today's state (a bare request), the cause, who is affected and how many, since when.
+
+    Each item names THIS idea's subject, problem or people (公交站的具体位置; 公交站没有上盖的原因; 受影响的老人
+    人数), so the mark reads as one sentence and never as the same list in every draft."""
+    raw = load_catalogue().raw["gap_items"]
+    need = set(missing(p, answers))
+    group = p.group or "市民"
+    unit = "户数" if re.search(r"(?:家庭|户|商户)$", group) else "人数"
+    items: list[str] = []
+    if "where" in need:
+        items.append(p.place or raw["where_bare"])
+    if not p.described:
+        if p.current:
+            items.append(p.current)
+        if "affected" in need:
+            items.append(raw["beneficiaries"].format(group=group, unit=unit))
+        return items
+    problem = p.problem
+    if items and p.subject and p.subject in items[0] and problem.startswith(p.subject) \
+            and len(problem) - len(p.subject) >= 3:
+        problem = problem[len(p.subject):]  # 公交站的具体位置、没有上盖的原因 (the subject named once)
+    if "cause" in need:
+        items.append(raw["cause"].format(problem=problem) if problem else
+                     raw["cause_subject"].format(subject=p.subject) if p.subject else raw["cause_bare"])
+    if "affected" in need:
+        if problem and "cause" not in need:
+            items.append(raw["affected_problem"].format(problem=problem, group=group, unit=unit))
+        else:
+            items.append(raw["affected"].format(group=group, unit=unit))
+    if "evidence" in need:
+        items.append(raw["evidence"] if len(items) else
+                     raw["evidence_problem"].format(problem=problem) if problem else raw["evidence"])
+    return items
+
+
+def gap_sentence(items: list[str]) -> str:
+    """The items of a （待补充：…） mark as one phrase: A, A及B, A、B及C."""
+    if len(items) <= 2:
+        return "及".join(items)
+    return "、".join(items[:-1]) + "及" + items[-1]
 
 
 def _short(text: str, limit: int = 24) -> str:

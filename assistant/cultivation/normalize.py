@@ -34,6 +34,15 @@ _INTERJECTION = re.compile(r"(?<![酒网水书氧茶])[啊呀吧呢哈嘛啦哦�
 _FULLWIDTH = str.maketrans({",": "，", "!": "！", "?": "？", ";": "；", ":": "："})
 _COLON_TIME = re.compile(r"(\d)：(\d)")
 _OUR_CITY = re.compile(r"我(?=市|区(?![域]))")
+_VERY = re.compile(r"(?<![好友美良正还最爱])好(?=难|远|贵|慢|吵|臭|脏|乱|挤|危险|辛苦|麻烦|黑|热|冷)")
+_HOUR = re.compile(r"([一两半二三四五六七八九十几])个钟(?![表头楼声点])")
+_OUR_PLACE = tuple(
+    (re.compile(rf"(?:我们|我家|咱们)(?:这个|这栋|这条|那栋|那个|那条|这|那)?{key}"), f"其所在{a}", f"该{b}")
+    for key, a, b in (("楼栋", "楼栋", "楼栋"), ("楼", "楼栋", "楼栋"), ("小区", "小区", "小区"),
+                      ("村", "村", "村"), ("社区", "社区", "社区"), ("街道", "街道", "街道"),
+                      ("学校", "学校", "校"), ("班", "班级", "班级"), ("公司", "公司", "公司"),
+                      ("单位", "单位", "单位"), ("片", "片区", "片区"))
+)
 _FIRST = re.compile(r"我(?!国|省|市|区|们)|本人|俺(?!们)")
 
 
@@ -47,7 +56,7 @@ class Tokenizer(Protocol):
 def _opencc() -> Callable[[str], str]:
     import opencc
 
-    return opencc.OpenCC("hk2s").convert  # type: ignore[no-any-return]
+    return opencc.OpenCC("hk2s").convert
 
 
 def to_simplified(text: str) -> str:
@@ -202,10 +211,11 @@ class InputNormaliser:
         """Traditional → Simplified (OpenCC ``hk2s``)."""
         return _outside(text, to_simplified)
 
-    def mandarin(self, text: str, changes: list[tuple[str, str]] | None = None) -> str:
-        """Written Cantonese → Mandarin (a no-op for texts without a Cantonese-only character)."""
+    def mandarin(self, text: str, changes: list[tuple[str, str]] | None = None, force: bool = False) -> str:
+        """Written Cantonese → Mandarin (a no-op for texts without a Cantonese-only character, unless ``force``: an
+        answer to a Cantonese idea is read as Cantonese even when it has no such character, e.g. 朝早八點同夜晚)."""
         table = self.cantonese
-        if not table.is_cantonese(text):
+        if not force and not table.is_cantonese(text):
             return text
 
         def convert(part: str) -> str:
@@ -232,6 +242,10 @@ class InputNormaliser:
             part = _COLON_TIME.sub(r"\1:\2", part)
             part = _ELLIPSIS.sub("，", part)
             part = _REPEATED.sub(r"\1", part)
+            part = _HOUR.sub(r"\1小时", part)  # 一个钟/两个钟 (Guangzhou colloquial) → 一小时/两小时
+            part = _VERY.sub("很", part)  # 好难等 → 很难等
+            part = re.sub(r"(?:^|(?<=[，。！？；,!?;]))那个(?=[\u4e00-\u9fff]{2})", "", part)  # a filler, not 那个天桥
+            part = part.replace("电动车主", "电动车车主")
             part = substitute_words(part, self.phrases, self.tokenizer, changes=changes)
             part = self._particles.sub("", part)
             part = _INTERJECTION.sub("", part)
@@ -246,6 +260,9 @@ class InputNormaliser:
         """First person (我/我们/我家/我们小区…) → third person for a 情况分析 or a 具体建议 sentence."""
 
         def convert(part: str) -> str:
+            for pattern, analysis, suggestion in _OUR_PLACE:
+                part = pattern.sub(analysis if context == "analysis" else suggestion, part)
+            part = re.sub(r"我看(?=[有到见])", "其了解到" if context == "analysis" else "提出人了解到", part)
             part = substitute_words(part, self.person[context], self.tokenizer)
             part = _OUR_CITY.sub("本市", part)
             part = re.sub(r"我们|咱们|俺们", "群众", part)
@@ -254,13 +271,14 @@ class InputNormaliser:
         return _outside(text, convert)
 
     # all at once -----------------------------------------------------------------------------------
-    def normalise(self, text: str) -> NormalizedText:
-        """Simplified, Mandarin, formal (still in the citizen's person)."""
+    def normalise(self, text: str, cantonese_context: bool = False) -> NormalizedText:
+        """Simplified, Mandarin, formal (still in the citizen's person); ``cantonese_context`` reads the text as
+        Cantonese even without a Cantonese-only character (the answers of a Cantonese idea)."""
         changes: list[tuple[str, str]] = []
         simple = self.simplified(text)
         traditional = simple != text
         cantonese = self.cantonese.is_cantonese(simple)
-        mandarin = self.mandarin(simple, changes)
+        mandarin = self.mandarin(simple, changes, force=cantonese_context)
         formal = self.formal(mandarin, changes)
         return NormalizedText(text, formal, traditional, cantonese, changes)
 

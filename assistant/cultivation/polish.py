@@ -75,7 +75,8 @@ class Polisher:
             "".join(draft.analysis + draft.suggestions))
         for section in ("analysis", "suggestions"):
             for i, before in enumerate(getattr(draft, section)):
-                after, reasons = before, []
+                after = before
+                reasons: list[str] = []
                 stripped = strip_numbering(after)
                 if stripped != after.strip():
                     after, reasons = stripped, [*reasons, "去掉自带编号"]

@@ -25,6 +25,19 @@ _OCCUPATION = re.compile(r"^(?:是|我是|职业是?)?(?:一名|一个)?(?P<job>
                          r"护士|司机|"
                          r"骑手|职工|干部|律师|学生|退休人员|个体户|店主|农民|工程师|会计|保安|居民|党员))[，,。；;]?$")
 _RESIDENCE = re.compile(r"(?:家住在|居住在|住在|家住|住址是?|地址是?|住)")
+_REMNANT = re.compile(r"^[0-9０-９一二三四五六七八九十]+(?:栋|座|幢|号楼|楼|单元)?[0-9０-９]*(?:室|房|号)?")
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+             "欧区麦冼关植梅甘柯")
+_INTRO_NAME = re.compile(
+    r"(?:我是|本人是?)(?:一名|一个|退休的?)?(?P<job>[一-鿿]{0,6}?(?:工人|教师|老师|医生|护士|司机|骑手|职工|干部|"
+    r"律师|学生|退休人员|个体户|店主|农民|工程师|会计|保安|居民|党员|业主|村民))"
+    rf"(?P<name>[{_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[，,。；;！!]|$)"
+)
+
+
+_CALLED = re.compile(rf"(?:^|[，,。；;])(?:我)?(?:叫|名叫|姓名是?)(?P<job>)"
+                     rf"(?P<name>[{_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[，,。；;！!]|$)")
 
 
 class PrivacyResult(BaseModel):
@@ -67,14 +80,22 @@ def _replace_plates(clause: str, spans: list[PIISpan], offset: int) -> str:
 
 def extract_personal_data(text: str, known: Iterable[str] = ()) -> PrivacyResult:
     """``text`` with personal data taken out, and the data found (name, phone, full address; other contacts)."""
+    intro = _INTRO_NAME.search(text) or _CALLED.search(text)  # 我是退休教师王建国 / …的居民，叫周敏
+    if intro:
+        known = [*known, intro["name"]]
     spans = find_personal_data(text, known)
     if not spans:
         return PrivacyResult(text=text)
     proposer = Proposer()
+    if intro:
+        proposer.name = intro["name"]
+        proposer.occupation = intro["job"]
     contacts: list[str] = []
     kinds: list[str] = []
     for s in spans:
         kinds.append(KIND_ZH.get(s.kind, "个人信息"))
+        if s.kind in ("NAME", "KNOWN") and not proposer.name and intro and s.value == intro["name"]:
+            continue
         if s.kind == "NAME" and not proposer.name:
             proposer.name = s.value
         elif s.kind == "PHONE" and not proposer.phone:
@@ -111,7 +132,8 @@ def extract_personal_data(text: str, known: Iterable[str] = ()) -> PrivacyResult
         for s in sorted(addresses, key=lambda x: -x.start):
             place = public_place(s.value)
             a, b = s.start - start, s.end - start
-            new = new[:a] + (place + "一带" if place and _RESIDENCE.search(new[:a]) else place) + new[b:]
+            rest = _REMNANT.sub("", new[b:])  # 120号|3栋502: the building and room go with the house number
+            new = new[:a] + (place + "一带" if place and _RESIDENCE.search(new[:a]) else place) + rest
             if re.match(r"^\s*住", new):
                 new = "我" + new.lstrip()
         plates = sorted((s for s in inside if s.kind == "PLATE"), key=lambda x: x.start)

@@ -64,6 +64,12 @@ _COLLOQUIAL = re.compile(
     r"根本|一堆|都没用|好几|说了还|讲点|这么|那么"
 )
 _FIRST_PERSON = re.compile(r"我(?!国|市|省|区)|本人")
+# a name kept after a self-introduction (其为退休教师王建国) and a room number after the public address
+_NAMED = re.compile(r"(?:其为|其是)[\u4e00-\u9fff]{0,8}?[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓"
+                    r"曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢钟谭陆范廖邱][\u4e00-\u9fff]{1,2}(?=[，,。；])")
+_ROOM = re.compile(r"一带[0-9]{2,4}")
+# substitution and transcription slips a reader stumbles on (开展得 ← 搞得, 推动 before a non-measure, 那边, 方面问题)
+_GARBLE = re.compile(r"开展得|推动(?:应该|大家|有人|是不是|错误)|那边|这边的|好难|群众(?:那|这)栋")
 _GENERIC_GRAMS = frozenset({"广州", "州市", "广东", "东省", "中华", "华人", "人民", "民共", "共和", "和国", "条例",
                             "管理",
                             "规定", "办法", "实施", "关于", "百姓", "姓提", "提案", "建设", "工作", "服务", "社会"})
@@ -100,6 +106,14 @@ class QualityReport(BaseModel):
         """优 / 良 / 中 / 差 by the mean score (4.2 / 3.4 / 2.4)."""
         m = self.mean
         return "优" if m >= 4.2 else "良" if m >= 3.4 else "中" if m >= 2.4 else "差"
+
+
+def _cantonese_words() -> frozenset[str]:
+    """Written-Cantonese words of the shipped table (朝早, 返工, 而家…) that are residue in a Mandarin draft."""
+    from assistant.cultivation.normalize import load_cantonese
+
+    table = load_cantonese()
+    return frozenset(w for w in table.words if len(w) >= 2 and w not in ("巴士", "的士", "单车", "老人家"))
 
 
 def _clamp(value: float) -> int:
@@ -174,7 +188,7 @@ class QualityRubric:
             problems += [f"法律义务“{p}”" for p in rules.legal if p in body and "《" not in body]
             problems += [f"外地地名“{p}”" for p in rules.other_places if p in body]
             problems += [f"外地（{m}）" for m in re.findall(r"(?<![A-Za-z0-9])[A-Z]\d{0,2}(?:市|区|县)", body)]
-        pii = bool(find_pii(body))
+        pii = bool(find_pii(body)) or bool(_NAMED.search(body)) or bool(_ROOM.search(body))
         if pii:
             problems.append("正文含个人信息")
         value = 5 - 1.5 * min(3, len(problems))
@@ -195,7 +209,7 @@ class QualityRubric:
             "成因": bool(_CAUSE.search(analysis)),
         }
         present = sum(checks.values())
-        gaps = sum(1 for k in ("地点", "影响", "持续", "成因") if k in marked)
+        gaps = sum(1 for k in ("地点|位置|名称", "影响|受益", "持续", "成因|原因|现状|数量") if re.search(k, marked))
         length = len(re.sub(r"\s", "", analysis))
         value = 1 + present * 0.8 + min(gaps, 4 - present) * 0.35
         value += 0.5 if length >= 120 else 0 if length >= 50 else -0.5
@@ -212,7 +226,7 @@ class QualityRubric:
             return self._dim("specificity", 1, "没有具体建议。")
         per = []
         for s in points:
-            if s.startswith("（待补充") or "研究提出改进措施" in s:
+            if s.startswith("（待补充") or "研究提出改进措施" in s or "具体措施）" in s:
                 per.append(0.15)
                 continue
             unit = bool(_REAL_UNIT.search(s[:40]))
@@ -259,6 +273,8 @@ class QualityRubric:
         if any(re.search(r"^(?:时候|其|乘坐|住|该)|很$|的$|是$|住$|"
                          r"[A-Za-z0-9]$", g) or len(g) < 2 for g in gap_objects):
             issues.append("待补充项断词")
+        if _GARBLE.search(body) or any(w in body for w in _cantonese_words()):
+            issues.append("替换或转写痕迹")
         value = 5 - 0.9 * len(issues) - (0.5 if colloquial >= 4 else 0)
         return self._dim("language", value, "语言规范。" if not issues else "存在" + "、".join(issues) + "。")
 

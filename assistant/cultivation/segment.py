@@ -77,14 +77,15 @@ def classify(sentence: str, catalogue: DraftingCatalogue | None = None) -> Sente
     cues = (catalogue or load_catalogue()).cues
     for name in ("suggestion", "cause", "impact"):
         if any(cue in sentence for cue in cues[name]):
-            return name  # type: ignore[return-value]
+            return name
     return "situation"
 
 
 def split_suggestion(sentence: str, catalogue: DraftingCatalogue | None = None) -> list[str]:
     """Split a sentence before a suggestion cue that follows other content (……很危险，建议……)."""
     cues = (catalogue or load_catalogue()).cues["suggestion"]
-    positions = [sentence.find(c) for c in cues if c in sentence]
+    positions = [p for c in cues if c in sentence
+                 for p in [sentence.find(c)] if not (c == "要求" and p > 0 and sentence[p - 1] in "还也又并")]
     if not positions:
         return [sentence]
     first = min(positions)
