@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -25,7 +26,9 @@ class _BM25(bm25s.BM25):
     """bm25s with a faster scorer: ids within one CSC column are unique, so fancy-index add is exact."""
 
     @staticmethod
-    def _compute_relevance_from_scores(data, indptr, indices, num_docs, query_tokens_ids, dtype):  # type: ignore[override]
+    def _compute_relevance_from_scores(
+        data: np.ndarray, indptr: np.ndarray, indices: np.ndarray, num_docs: int, query_tokens_ids: Any, dtype: Any
+    ) -> np.ndarray:
         scores = np.zeros(num_docs, dtype=dtype)
         for token_id in query_tokens_ids:
             start, end = indptr[token_id], indptr[token_id + 1]
@@ -81,7 +84,7 @@ class BM25Index:
             raise ValueError("doc_ids, tokens, kinds, years and regions must have the same length")
         region_names = sorted({r or "" for r in regions})
         codes = {name: i for i, name in enumerate(region_names)}
-        kind_codes = {k: i for i, k in enumerate(DOC_KINDS)}
+        kind_codes: dict[str, int] = {k: i for i, k in enumerate(DOC_KINDS)}
         kind_col = np.fromiter((kind_codes[k] for k in kinds), dtype=np.int8, count=n)
         year_col = np.fromiter((-1 if y is None else y for y in years), dtype=np.int32, count=n)
         region_col = np.fromiter((codes[r or ""] for r in regions), dtype=np.int32, count=n)

@@ -133,10 +133,10 @@ class ChromaVectorStore:
             dims = getattr(self.embeddings, "dims", None)
             if dims:
                 metadata["dims"] = int(dims)
-            name = self.names[kind]
+            name = self.names[kind]  # type: ignore[index]  # an unknown kind is a KeyError, as it should be
             coll = self.client.get_or_create_collection(
                 name=name,
-                configuration={"hnsw": dict(self.hnsw)},  # type: ignore[typeddict-item]
+                configuration={"hnsw": dict(self.hnsw)},  # type: ignore[arg-type]
                 metadata=metadata,
                 embedding_function=adapter,  # type: ignore[arg-type]
             )
@@ -264,7 +264,7 @@ class ChromaVectorStore:
 
     def _query(self, kind: str, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[DenseResult]:
         res = self.collection(kind).query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],  # type: ignore[arg-type]
             n_results=k,
             where=where,
             include=["distances"],
