@@ -72,7 +72,7 @@ def _screening(container: Container, dataset: Path | None, options: RunOptions) 
 def _domain(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
     from evals.routing_suite import run_domain
 
-    return run_domain(container.review_service.router.domain_model, dataset)
+    return run_domain(container.review_service.router, dataset)
 
 
 def _routing(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,8 @@ def semantic_text(text: str) -> str:
     return text[:EMBED_CHARS] or "。"
 
 
-def _key(text: str) -> str:
+def text_key(text: str) -> str:
+    """A short stable key of a text (vector caches and the shipped unit profile vectors)."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
 
@@ -68,7 +70,7 @@ class VectorCache:
     ) -> np.ndarray:
         """float32 unit vectors of ``semantic_text(t)`` for every text, embedding only those not cached."""
         heads = [semantic_text(t) for t in texts]
-        keys = [_key(h) for h in heads]
+        keys = [text_key(h) for h in heads]
         missing = list(dict.fromkeys(k for k in keys if k not in self._rows))
         head_of = dict(zip(keys, heads, strict=True))
         done = 0
@@ -89,3 +91,29 @@ class VectorCache:
         out = np.stack([self._rows[k] for k in keys]).astype(np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
+
+
+class LazyE5:
+    """The bundled e5 engine (:class:`retrieval.embeddings.E5Embeddings`), imported and loaded on first use, so
+    that processes which never embed (batch routing) do not pay for importing it (it pulls in chromadb)."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+        self._engine: Any = None
+
+    def engine(self) -> Any:
+        """The engine (created on first call)."""
+        if self._engine is None:
+            from retrieval.embeddings import E5Embeddings
+
+            self._engine = E5Embeddings(threads=self.threads)
+        return self._engine
+
+    @property
+    def space_id(self) -> str:
+        """The engine's vector space id."""
+        return str(self.engine().space_id)
+
+    def embed_array(self, texts: Sequence[str], query: bool = False) -> np.ndarray:
+        """Vectors of ``texts`` (see :meth:`retrieval.embeddings.E5Embeddings.embed_array`)."""
+        return np.asarray(self.engine().embed_array(list(texts), query=query), dtype=np.float32)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from assistant.routing.catalogue import DOMAINS, Catalogue
@@ -28,14 +29,17 @@ class RoutingPart:
         self.router = self.router.with_catalogue(catalogue)
 
     def offline(self, text: str) -> RoutingDecision:
-        """The offline router's decision."""
+        """The offline router's decision (one idea: with its e5 vector and relevant past items)."""
         return self.router.route(text)
+
+    def offline_many(self, texts: Sequence[str]) -> list[RoutingDecision]:
+        """The offline router's decisions for many ideas (the batch form: vectorised, no embeddings)."""
+        return self.router.route_many(texts)
 
     def candidates(self, text: str, decision: RoutingDecision) -> list[str]:
         """Official names of the units offered to the model."""
         router = self.router
-        domain = router.domain_model.predict(text)
-        scores = router.unit_scores(text, domain).total(router.config)
+        scores = router.analyse(text).total(router.config)
         ranked = [router.catalogue.units[int(i)].name for i in scores.argsort()[::-1]]
         chosen = [u.name for u in decision.units]
         return (chosen + [n for n in ranked if n not in set(chosen)])[:CANDIDATES]
@@ -84,7 +88,7 @@ class RoutingPart:
             ))
         committee = next(c for c in self.catalogue.committees if c.name == answer.committee)
         committee_reason = (offline.committee_reason if committee.name == offline.committee
-                            else self.catalogue.templates["committee_reason"].format(areas=committee.areas))
+                            else self.catalogue.templates["committee_areas"].format(areas=committee.areas))
         return RoutingDecision(
             domain=answer.domain, domain_confidence=answer.confidence, level2=None, units=units,
             committee=committee.name, committee_reason=committee_reason, channel=answer.channel,
