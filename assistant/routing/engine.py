@@ -99,8 +99,8 @@ class RouterConfig:
             return cls()
         doc = json.loads(path.read_text(encoding="utf-8"))["config"]
         known = {f for f in cls.__dataclass_fields__ if f not in ("semantic", "lexical")}
-        forms = {k: Weights(**{n: v for n, v in doc[k].items() if n in Weights.__dataclass_fields__})
-                 for k in ("semantic", "lexical") if isinstance(doc.get(k), dict)}
+        forms: dict[str, Any] = {k: Weights(**{n: v for n, v in doc[k].items() if n in Weights.__dataclass_fields__})
+                                 for k in ("semantic", "lexical") if isinstance(doc.get(k), dict)}
         return cls(**forms, **{k: v for k, v in doc.items() if k in known})
 
     def dump(self) -> dict[str, Any]:
@@ -226,7 +226,8 @@ class OfflineRouter:
 
     def with_catalogue(self, catalogue: Catalogue) -> OfflineRouter:
         """The same router over an edited catalogue (the fitted vectorizer and models are reused)."""
-        items = self.items.relabel(catalogue) if hasattr(self.items, "relabel") else self.items
+        relabel = getattr(self.items, "relabel", None)
+        items = relabel(catalogue) if relabel is not None else self.items
         return OfflineRouter(self.domain_model, catalogue, self.vectorizer, items, self.config, self.taxonomy,
                              self.unit_model, self.embedder, self.profile_vectors)
 
@@ -288,13 +289,13 @@ class OfflineRouter:
         class_index = {c: i for i, c in enumerate(self.domain_model.classes)}
         out = []
         for j, (piece, (idx, val), domain, vector) in enumerate(zip(pieces, rows, domains, vectors, strict=True)):
-            found = self._short_keywords & piece.grams.keys()  # every substring of ≤ 4 characters is a gram
+            found = set(piece.grams.keys() & self._short_keywords)  # every substring of ≤ 4 characters is a gram
             found.update(k for k in self._long_keywords if k in piece.norm)
             hits = [[k for k in kws if k in found] for kws in self._keywords]
             keywords = np.asarray([min(1.0, sum(min(len(k), 4) for k in h) / 6.0) for h in hits])
             probs = np.zeros(len(class_index))
-            for label, p in domain.ranked:
-                probs[class_index[label]] = p
+            for label, prob in domain.ranked:
+                probs[class_index[label]] = prob
             prior = (self._unit_domains * probs).max(axis=1)
             units = np.zeros(len(self.catalogue.units))
             if self._unit_rows is not None and self.unit_model is not None:
@@ -459,7 +460,7 @@ class LazyVotes:
         self.embedder = embedder
         self.cache_dir = cache_dir
         self.hidden = hidden
-        self._shared = shared if shared is not None else [None, threading.Lock()]
+        self._shared: list[Any] = shared if shared is not None else [None, threading.Lock()]
 
     def index(self) -> Any:
         """The built index (all items, none hidden)."""

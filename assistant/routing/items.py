@@ -95,7 +95,8 @@ class ItemTerms:
     def build(cls, analyses: Sequence[tuple[list[str], list[str]]]) -> ItemTerms:
         """From (terms, bigrams) per item; bigrams are stored with a ``\\x02`` prefix."""
         vocab: dict[str, int] = {}
-        indptr, indices = [0], []
+        indptr: list[int] = [0]
+        indices: list[int] = []
         for terms, grams in analyses:
             keys = set(terms) | {"\x02" + g for g in grams}
             indices.extend(vocab.setdefault(k, len(vocab)) for k in keys)

@@ -157,11 +157,11 @@ class TaskRunner:
         values = iter(spec.offline_many(valid))
         each = _ms(start) // max(len(valid), 1)
         out: list[TaskOutcome[V] | BaixingError] = []
-        for request, entity_id in zip(cleaned, ids, strict=True):
-            if isinstance(request, BaixingError):
-                out.append(request)
+        for item, entity_id in zip(cleaned, ids, strict=True):
+            if isinstance(item, BaixingError):
+                out.append(item)
                 continue
-            offline = next(values)
+            request, offline = item, next(values)
             run = TaskRun(task=spec.task, latency_ms=each)
             outcome = TaskOutcome[V](value=spec.stamp(offline, run), offline=offline, run=run)
             if audit:
