@@ -13,7 +13,8 @@ Units first, by function. Each unit's score is a weighted sum of
    counterpart; only when the idea has an e5 vector.
 
 The **committee** is derived from the lead unit (each unit names its counterpart committees in the catalogue),
-never guessed independently. Two weight sets are calibrated on the dev routing sets by
+never guessed independently; so is the **domain** shown with a decision when the classifier's best class is not one
+the lead unit serves (:meth:`OfflineRouter.domain_of`). Two weight sets are calibrated on the dev routing sets by
 ``tools/calibrate_routing.py`` (``models/router.json``): ``semantic`` for an idea routed with its e5 vector (the
 review task, one idea at a time) and ``lexical`` for the batch path, which skips embeddings for speed.
 """
@@ -38,6 +39,7 @@ from assistant.routing.features import CHAR_RANGE, TextFeatures, analyse, normal
 from assistant.routing.items import SimilarItem, SimilarItems, load_items
 from assistant.routing.models import Role as UnitRole
 from assistant.routing.models import RoutingDecision, UnitSuggestion
+from assistant.routing.replies import DISTRICT_KINDS
 from assistant.routing.semantic import semantic_text
 from assistant.routing.units import UNIT_MODEL_FILE, UnitModel, vocab_digest
 
@@ -349,6 +351,7 @@ class OfflineRouter:
             ))
         margin = top - float(total[order[1]])
         abstain = margin < w.abstain_below or top < w.min_score
+        domain = self.domain_of(order[0], domain)
         committee, committee_reason = self.committee_of(order, domain)
         channel, channel_reason = self.channel(text)
         t = self.catalogue.templates
@@ -381,6 +384,18 @@ class OfflineRouter:
         if domain in unit.domains:
             evidence += t["unit_domain"].format(domain=domain)
         return t["unit_reason"].format(short=unit.short, function=first, evidence=evidence)
+
+    def domain_of(self, lead: int, domain: DomainPrediction) -> DomainPrediction:
+        """The domain shown with a decision: the classifier's best class when the lead unit serves it, otherwise the
+        lead unit's domain the classifier finds most likely (units first: e.g. 长者饭堂 read as catering by the
+        classifier, routed to 民政局, is shown as 民政). Local governments (各区政府) serve every kind of matter and
+        never override the classifier."""
+        unit = self.catalogue.units[lead]
+        if not unit.domains or domain.label in unit.domains or unit.kind in DISTRICT_KINDS:
+            return domain
+        probs = dict(domain.ranked)
+        label = max(unit.domains, key=lambda d: probs.get(d, 0.0))
+        return DomainPrediction(label, probs.get(label, 0.0), domain.ranked)
 
     def committee_of(self, order: Sequence[int], domain: DomainPrediction) -> tuple[str, str]:
         """The counterpart committee of the lead unit, and why. A unit with two committees gets the second only

@@ -196,8 +196,9 @@ class TriageService:
             return {}
         names = [(p,) if (p := people.get(r.seq, {}).get("name")) else () for r in rows]
         try:
-            outcomes = self.reviewer.review_many([join_title(r.title, r.text) for r in rows], known_names=names,
-                                                 entity_ids=[f"import-row-{r.line}" for r in rows])
+            with self.reviewer.tasks.batch():  # the chunk's audit records in one transaction
+                outcomes = self.reviewer.review_many([join_title(r.title, r.text) for r in rows], known_names=names,
+                                                     entity_ids=[f"import-row-{r.line}" for r in rows])
         except Exception:  # fall back to one by one, so one bad row cannot fail the others
             log.exception("batch review of %d imported rows failed; reviewing one by one", len(rows))
             return {}
