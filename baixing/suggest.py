@@ -4,7 +4,8 @@ Both commands run the same review task as the citizen page and the evals (``idea
 routing, ``route`` always for routing. Batch lines are, exactly,
 ``screen``: ``{"id", "in_scope", "category", "confidence", "reason", "redirect", "reframe"}`` and
 ``route``: ``{"id", "domain", "units": [{"name", "role", "score", "reason"}], "committee", "channel", "abstain"}``;
-a line that cannot be handled is answered with ``{"id", "line", "error"}`` (a Chinese message).
+a line that cannot be handled is answered with ``{"id", "line", "error"}`` (a Chinese message). Batches are answered
+in chunks through ``IdeaReviewService.review_many`` (offline: the router's fast batch form, without embeddings).
 """
 
 from __future__ import annotations
