@@ -7,11 +7,12 @@ runs this one spec, so what is measured is what citizens get.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.errors import BaixingError
 from assistant.routing.catalogue import Catalogue
 from assistant.routing.engine import OfflineRouter
 from assistant.routing.models import LLMRouting, RoutingDecision
@@ -78,6 +79,16 @@ class ReviewSpec(TaskSpec[ReviewRequest, IdeaReview, LLMIdeaReview]):
         verdict = self.screening.offline(text)
         decision = self.routing.offline(text, verdict) if request.wants_routing(verdict.in_scope) else None
         return IdeaReview(verdict=verdict, decision=decision)
+
+    def offline_many(self, requests: Sequence[ReviewRequest]) -> list[IdeaReview]:
+        """Offline reviews of many texts: screening one by one, routing vectorised (the router's batch form:
+        no embeddings and no similar-item votes, see :meth:`assistant.routing.engine.OfflineRouter.route_many`)."""
+        texts = [self._engine_text(r.text) for r in requests]
+        verdicts = [self.screening.offline(t) for t in texts]
+        wanted = [i for i, (r, v) in enumerate(zip(requests, verdicts, strict=True)) if r.wants_routing(v.in_scope)]
+        routed = self.routing.offline_many([texts[i] for i in wanted], [verdicts[i] for i in wanted])
+        decisions = dict(zip(wanted, routed, strict=True))
+        return [IdeaReview(verdict=v, decision=decisions.get(i)) for i, v in enumerate(verdicts)]
 
     def _decision(self, request: ReviewRequest, offline: IdeaReview) -> RoutingDecision:
         return offline.decision or self.routing.offline(self._engine_text(request.text), offline.verdict)
@@ -163,6 +174,26 @@ class IdeaReviewService:
         request = ReviewRequest(text=text, known_names=known_names, routing=routing)
         return self.tasks.run(self.spec, request, offline_only=offline_only, audit=audit, entity_id=entity_id,
                               user_id=user_id)
+
+    def review_many(
+        self,
+        texts: Sequence[str],
+        *,
+        known_names: Sequence[tuple[str, ...]] | None = None,
+        routing: RoutingWanted = "if_in_scope",
+        offline_only: bool = False,
+        audit: bool = True,
+        entity_ids: Sequence[str | None] | None = None,
+        user_id: int | None = None,
+    ) -> list[TaskOutcome[IdeaReview] | BaixingError]:
+        """Review many texts in order (batch commands, staff imports): offline, screening and routing are computed
+        for the whole list at once and routing takes its fast batch form (no embeddings, no similar-item votes);
+        with a model, each text is reviewed as :meth:`review` would. An unusable text gets its error (Chinese
+        message) in its place."""
+        names = list(known_names) if known_names is not None else [()] * len(texts)
+        requests = [ReviewRequest(text=t, known_names=n, routing=routing) for t, n in zip(texts, names, strict=True)]
+        return self.tasks.run_many(self.spec, requests, offline_only=offline_only, audit=audit,
+                                   entity_ids=entity_ids, user_id=user_id)
 
 
 def review_record(review: IdeaReview) -> ReviewRecord:

@@ -5,7 +5,8 @@ routing, ``route`` always for routing. Batch lines are, exactly,
 ``screen``: ``{"id", "in_scope", "category", "confidence", "reason", "redirect", "reframe"}`` and
 ``route``: ``{"id", "domain", "units": [{"name", "role", "score", "reason"}], "committee", "channel", "abstain",
 "linkage"}`` (``linkage``: ``"national"``, ``"provincial"``, ``"city"`` or null — 上下联动);
-a line that cannot be handled is answered with ``{"id", "line", "error"}`` (a Chinese message).
+a line that cannot be handled is answered with ``{"id", "line", "error"}`` (a Chinese message). Batches are answered
+in chunks through ``IdeaReviewService.review_many`` (offline: the router's fast batch form, without embeddings).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.container import Container
+from assistant.errors import BaixingError
 from assistant.review import IdeaReview, RoutingWanted
 from assistant.routing.models import RoutingDecision
 from assistant.screening.models import ScreeningVerdict
-from baixing.batch import run_jsonl_batch
+from baixing.batch import run_jsonl_chunks
 
 
 def _print_verdict(review: IdeaReview) -> None:
@@ -106,9 +108,15 @@ class SuggestionCommand:
         def ask(text: str) -> Any:
             return reviewer.review(text, routing=self.routing, offline_only=args.offline)
 
+        def ask_many(cases: Any) -> list[Any]:
+            outcomes = reviewer.review_many([text for _, text in cases], routing=self.routing,
+                                            offline_only=args.offline)
+            return [o if isinstance(o, BaixingError) else self.record(o.value, case_id)
+                    for (case_id, _), o in zip(cases, outcomes, strict=True)]
+
         if args.jsonl:
             with container.tasks.batch():
-                return run_jsonl_batch(lambda case_id, text: self.record(ask(text).value, case_id), self.verb)
+                return run_jsonl_chunks(ask_many, self.verb)
         outcome = ask(args.text)
         if args.json:
             print(outcome.model_dump_json(indent=2))

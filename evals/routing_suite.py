@@ -1,14 +1,18 @@
 """Routing suites: ``domain`` (first-level class of labelled messages) and ``routing`` (units for written ideas).
 
-``run_domain(service, dataset)``: by default the titles' ``test`` split and the ``processed_test*`` texts
+``run_domain(router, dataset)``: by default the titles' ``test`` split and the ``processed_test*`` texts
 (reporting only — nothing was trained or tuned on them); per case ``accuracy`` (0/1); ``config["summary"]`` has
-accuracy, macro-F1 and per-class precision/recall/F1 per group. A custom dataset is JSONL with ``id``, ``text``,
-``label``.
+accuracy, macro-F1 and per-class precision/recall/F1 per group. Given the router, each text is classified as a
+single routed idea is (with its e5 vector when the router embeds); given a bare domain model, by the n-gram model
+alone (the batch form); the n-grams see the whole text either way. A custom dataset is JSONL with ``id``,
+``text``, ``label``.
 
-``run_routing(service, dataset)``: by default ``evals/routing/dev.jsonl`` and ``test.jsonl``; per case
-``top1``, ``top3`` (an acceptable unit among the suggestions), ``domain`` (domain right), ``abstain``, and
-``answered_top1`` (top-1 right, only for cases the router did not abstain on). The past items the ideas were
-written from are hidden from the similar-item votes.
+``run_routing(service, dataset)``: by default ``evals/routing/dev.jsonl``, ``test.jsonl`` (ideas rewritten from
+past items) and ``citizen_dev.jsonl``, ``citizen_test.jsonl`` (ideas in citizens' words, issue 13); per case
+``top1``, ``top3`` (an acceptable unit among the suggestions), ``domain`` (domain right), ``abstain``,
+``answered_top1`` (top-1 right, only for cases the router did not abstain on) and, where the case lists acceptable
+committees, ``committee``. The past items the ideas were written from are hidden from the similar-item votes.
+``batch=True`` routes through ``review_many`` (the batch form: no embeddings, no votes).
 
     uv run baixing eval domain
     uv run baixing eval routing
@@ -25,11 +29,12 @@ from typing import Any
 
 from assistant.review import IdeaReviewService
 from assistant.routing.domain import DomainModel
+from assistant.routing.engine import OfflineRouter
 from evals.harness import CaseResult, load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUTING_DIR = ROOT / "evals" / "routing"
-ROUTING_SETS = {"dev": ROUTING_DIR / "dev.jsonl", "test": ROUTING_DIR / "test.jsonl"}
+ROUTING_SETS = {name: ROUTING_DIR / f"{name}.jsonl" for name in ("dev", "test", "citizen_dev", "citizen_test")}
 CORPUS = ROOT / "corpus" / "data"
 
 
@@ -64,16 +69,22 @@ def class_report(gold: Sequence[str], pred: Sequence[str]) -> dict[str, Any]:
     return {"accuracy": round(accuracy, 4), "macro_f1": round(macro, 4), "per_class": per}
 
 
-def run_domain(model: DomainModel, dataset: Path | None = None) -> tuple[list[CaseResult], dict[str, Any]]:
-    """Classify every case; cases grouped by set name."""
+def run_domain(
+    model: DomainModel | OfflineRouter, dataset: Path | None = None
+) -> tuple[list[CaseResult], dict[str, Any]]:
+    """Classify every case (as a routed idea is when given the router); cases grouped by set name."""
     sets = {dataset.stem: load_dataset(dataset, ("text", "label"))} if dataset else domain_sets()
+    router = model if isinstance(model, OfflineRouter) else None
+    domain = router.domain_model if router is not None else model
+    assert isinstance(domain, DomainModel)
     cases: list[CaseResult] = []
     summary: dict[str, Any] = {}
     for name, rows in sets.items():
         gold, pred = [], []
         for row in rows:
             start = time.perf_counter()
-            label = model.predict(row["text"]).label
+            vector = router.vector(row["text"]) if router is not None else None
+            label = domain.predict(row["text"], vector).label
             ms = (time.perf_counter() - start) * 1000
             gold.append(row["label"])
             pred.append(label)
@@ -84,14 +95,15 @@ def run_domain(model: DomainModel, dataset: Path | None = None) -> tuple[list[Ca
                 details={"gold": str(row["label"]), "predicted": label},
             ))
         summary[name] = class_report(gold, pred)
-    return cases, {"suite": "domain", "summary": summary, "model": model.info}
+    semantic = router is not None and router.embedder is not None and router.config.embed
+    return cases, {"suite": "domain", "summary": summary, "model": domain.info, "semantic": semantic}
 
 
 def run_routing(
-    reviewer: IdeaReviewService, dataset: Path | None = None, offline_only: bool = True
+    reviewer: IdeaReviewService, dataset: Path | None = None, offline_only: bool = True, batch: bool = False,
 ) -> tuple[list[CaseResult], dict[str, Any]]:
     """Route every idea with the review task citizens get (no audit; the model too when ``offline_only`` is
-    False); cases grouped by split name."""
+    False; the batch form with ``batch``); cases grouped by split name."""
     sets = {dataset.stem: dataset} if dataset else ROUTING_SETS
     loaded = {name: load_dataset(path, ("text", "acceptable_units")) for name, path in sets.items()}
     router = reviewer.router
@@ -102,12 +114,22 @@ def run_routing(
     cases: list[CaseResult] = []
     try:
         for name, rows in loaded.items():
-            for row in rows:
+            if batch:
                 start = time.perf_counter()
-                decision = reviewer.review(row["text"], routing="always", offline_only=offline_only,
-                                           audit=False).value.decision
+                outcomes = reviewer.review_many([r["text"] for r in rows], routing="always", offline_only=True,
+                                                audit=False)
+                each = (time.perf_counter() - start) * 1000 / max(len(rows), 1)
+            for n, row in enumerate(rows):
+                start = time.perf_counter()
+                if batch:
+                    outcome = outcomes[n]
+                    assert not isinstance(outcome, Exception)
+                    decision, ms = outcome.value.decision, each
+                else:
+                    decision = reviewer.review(row["text"], routing="always", offline_only=offline_only,
+                                               audit=False).value.decision
+                    ms = (time.perf_counter() - start) * 1000
                 assert decision is not None
-                ms = (time.perf_counter() - start) * 1000
                 names = [u.name for u in decision.units]
                 ok = set(row["acceptable_units"])
                 metrics = {
@@ -118,6 +140,8 @@ def run_routing(
                 }
                 if not decision.abstain:
                     metrics["answered_top1"] = metrics["top1"]
+                if row.get("acceptable_committees"):
+                    metrics["committee"] = float(decision.committee in row["acceptable_committees"])
                 reason = ("主办正确" if metrics["top1"] else "前三含可接受单位" if metrics["top3"] else "未命中") + \
                     f"：建议 {'、'.join(names)}；可接受 {'、'.join(row['acceptable_units'])}"
                 details = {
@@ -128,10 +152,13 @@ def run_routing(
                     "top_score": decision.units[0].score if decision.units else 0.0,
                     "abstain": decision.abstain,
                     "backend": decision.backend,
+                    "committee": decision.committee,
+                    "gold_committees": row.get("acceptable_committees") or [],
                 }
                 cases.append(CaseResult(case_id=str(row["id"]), group=name, metrics=metrics, reason=reason,
                                         latency_ms=ms, details=details))
     finally:
         router.items = original
-    config = {"suite": "routing", "router": router.config.__dict__, "datasets": {k: str(v) for k, v in sets.items()}}
+    config = {"suite": "routing", "router": router.config.dump(), "batch": batch,
+              "datasets": {k: str(v) for k, v in sets.items()}}
     return cases, config

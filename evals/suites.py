@@ -72,7 +72,7 @@ def _screening(container: Container, dataset: Path | None, options: RunOptions) 
 def _domain(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
     from evals.routing_suite import run_domain
 
-    return run_domain(container.review_service.router.domain_model, dataset)
+    return run_domain(container.review_service.router, dataset)
 
 
 def _routing(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
@@ -137,7 +137,8 @@ SUITES: dict[str, SuiteSpec] = {
             fields=("text", "acceptable_units"),
             primary="top1",
             run=_routing,
-            default_datasets=(ROOT / "evals/routing/dev.jsonl", ROOT / "evals/routing/test.jsonl"),
+            default_datasets=tuple(ROOT / f"evals/routing/{n}.jsonl"
+                                   for n in ("dev", "test", "citizen_dev", "citizen_test")),
             tasks=(ReviewSpec.task,),
             uses_llm=True,
             lower_is_better=frozenset({"abstain"}),

@@ -1,6 +1,11 @@
-"""Train the domain classifier on the labelled titles (train + dev), decontaminated dev texts and weak labels.
+"""Train the routing models: the domain classifier (n-gram SVM + e5 semantic head) on the labelled titles
+(train + dev), decontaminated dev texts and weak labels; the unit classifier on the weak unit labels of the past
+items' replies.
 
-    uv run python tools/train_routing.py                  # writes <models_dir>/domain_model.npz
+    uv run python tools/train_routing.py        # writes <models_dir>/domain_model.npz and unit_model.npz
+
+e5 vectors of every training text are computed once (one thread, ~120 ms per text of 128 characters; ~40 minutes
+for everything from scratch) and kept in ``<data_dir>/cache/routing-e5.npz`` (``--vectors``; not shipped).
 
 Never fits or tunes on the titles' ``test`` split or the ``processed_test*`` texts. Steps:
 
@@ -23,7 +28,14 @@ Never fits or tunes on the titles' ``test`` split or the ``processed_test*`` tex
    level-3 names (or their short forms, ``_short``) of exactly one level-2 class of its first level. The level-2
    threshold is chosen on dev titles whose matched names are *masked* (so the model must generalise beyond
    the literal name): lowest threshold with precision ≥ ``LEVEL2_PRECISION``.
-6. The final model is fitted on train + dev titles plus the texts not linked to test titles and the weak examples.
+6. **Semantic head**: a class-balanced logistic regression on the e5 vectors (:mod:`assistant.routing.semantic`)
+   of the same training texts; its decision values are added to the SVM's with a weight chosen on the titles' dev
+   split (macro-F1), then the blend's softmax temperature (dev NLL). Without a vector the SVM answers alone.
+7. The final model is fitted on train + dev titles plus the texts not linked to test titles and the weak examples.
+8. **Unit classifier** (``unit_model.npz``): answered past items whose reply names an answering department
+   (:mod:`assistant.routing.replies`; items the routing evals were written from are left out), n-gram features of
+   the final domain model plus a semantic head; C, the head's weight and the temperature are chosen on a held-out
+   fifth of those items (by item id hash), then it is refitted on all of them.
 """
 
 from __future__ import annotations
@@ -39,14 +51,19 @@ from typing import Any
 
 import numpy as np
 
-from assistant.routing.domain import DomainModel, fit, fit_level2
+from assistant.routing.catalogue import load_catalogue
+from assistant.routing.domain import DomainModel, SemanticHead, fit, fit_level2, matrix
 from assistant.routing.engine import DOMAIN_MODEL_FILE
-from assistant.routing.features import normalize
+from assistant.routing.features import features, normalize
+from assistant.routing.replies import ReplyLabeller
+from assistant.routing.semantic import VectorCache
+from assistant.routing.units import UNIT_MODEL_FILE, UnitModel, fit_units, vocab_digest
 from assistant.settings import REPO_ROOT, load_settings
 
 ROOT = REPO_ROOT
 CORPUS = ROOT / "corpus" / "data"
 ROUTING_EVALS = (ROOT / "evals" / "routing" / "dev.jsonl", ROOT / "evals" / "routing" / "test.jsonl")
+ROUTING_DEV = (ROOT / "evals" / "routing" / "dev.jsonl", ROOT / "evals" / "routing" / "citizen_dev.jsonl")
 C_GRID = (0.3, 0.5)
 T_GRID = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
 OFFSET_GRID = (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.5, 2.0, 100.0)
@@ -57,6 +74,12 @@ L2_MIN_DF = 3
 TEXT_CHARS = 400
 ITEM_CHARS = 200
 MAX_LABELLED_CUE_USES = 10
+SEM_C_GRID = (3.0, 10.0, 30.0)
+SEM_WEIGHT_GRID = (0.0, 0.03, 0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3)
+SEM_T_GRID = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+UNIT_C_GRID = (0.1, 0.3, 1.0)
+UNIT_T_GRID = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0)
+UNIT_ITEM_CHARS = 300
 
 CUES: dict[str, str] = {
     "民政": (
@@ -326,15 +349,154 @@ def choose_level2_threshold(
 
 
 def routing_dev() -> list[dict[str, Any]]:
-    """The dev routing ideas (text, domain)."""
-    path = ROUTING_EVALS[0]
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The dev routing ideas (text, domain) of both dev sets."""
+    rows: list[dict[str, Any]] = []
+    for path in ROUTING_DEV:
+        if path.is_file():
+            rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows
+
+
+class Vectors:
+    """e5 vectors of training texts through the on-disk cache (embedding what is missing, with progress)."""
+
+    def __init__(self, path: Path) -> None:
+        from retrieval.embeddings import E5Embeddings
+
+        self.engine = E5Embeddings(threads=1)
+        self.cache = VectorCache(path, self.engine.space_id)
+
+    def __call__(self, texts: Sequence[str], what: str) -> np.ndarray:
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 256 < 16:
+                print(f"  embedding {what}: {done}/{total}", flush=True)
+
+        return self.cache.vectors(list(texts), lambda part: self.engine.embed_array(part, query=True),
+                                  progress=progress)
+
+
+def lr_head(vectors: np.ndarray, labels: Sequence[str], classes: Sequence[str], c: float) -> SemanticHead:
+    """A class-balanced logistic regression on e5 vectors, rows ordered as ``classes`` (absent classes get a
+    very low intercept)."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
+    lr.fit(vectors, list(labels))
+    index = {str(k): i for i, k in enumerate(lr.classes_)}
+    coef = np.zeros((len(classes), vectors.shape[1]))
+    intercept = np.full(len(classes), -10.0)
+    for row, name in enumerate(classes):
+        if name in index:
+            coef[row] = lr.coef_[index[name]]
+            intercept[row] = lr.intercept_[index[name]]
+    return SemanticHead(coef, intercept, weight=0.0, temperature=1.0)
+
+
+def best_temperature(scores: np.ndarray, gold: Sequence[int], grid: Sequence[float]) -> float:
+    """The softmax temperature with the lowest negative log-likelihood of ``gold`` under ``scores``."""
+    y = np.asarray(gold)
+    best, best_nll = grid[0], float("inf")
+    for t in grid:
+        z = scores * t
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        nll = float(-logp[np.arange(len(y)), y].mean())
+        if nll < best_nll:
+            best, best_nll = t, nll
+    return best
+
+
+def choose_semantic(
+    model: DomainModel, head_data: tuple[np.ndarray, Sequence[str]], dev_vectors: np.ndarray,
+    dev_titles: Sequence[str], dev_gold: Sequence[str],
+) -> tuple[float, float, float, float]:
+    """(C, weight, temperature, dev macro-F1) of the semantic head, chosen on the titles' dev split."""
+    ngram = np.asarray([model.scores(t) for t in dev_titles])
+    base = macro_f1(dev_gold, [model.classes[i] for i in ngram.argmax(axis=1)])
+    print(f"semantic head: n-gram model alone, dev macro-F1 {base:.4f}")
+    best = (0.0, 0.0, model.temperature, base)
+    for c in SEM_C_GRID:
+        head = lr_head(head_data[0], head_data[1], model.classes, c)
+        sem = head.scores(dev_vectors)
+        alone = macro_f1(dev_gold, [model.classes[i] for i in sem.argmax(axis=1)])
+        for weight in SEM_WEIGHT_GRID:
+            z = ngram + weight * sem
+            f1 = macro_f1(dev_gold, [model.classes[i] for i in z.argmax(axis=1)])
+            print(f"  C={c} weight={weight}: dev macro-F1 {f1:.4f} (head alone {alone:.4f})")
+            if f1 > best[3] + 1e-9:
+                best = (c, weight, 0.0, f1)
+    c, weight, _, f1 = best
+    if weight == 0.0:
+        return c, 0.0, model.temperature, f1
+    head = lr_head(head_data[0], head_data[1], model.classes, c)
+    index = {k: i for i, k in enumerate(model.classes)}
+    temp = best_temperature(ngram + weight * head.scores(dev_vectors), [index[g] for g in dev_gold], SEM_T_GRID)
+    return c, weight, temp, f1
+
+
+def train_units(
+    domain: DomainModel, items: Sequence[dict[str, Any]], vectors: Vectors, catalogue_dir: Path,
+) -> UnitModel:
+    """The unit classifier on the weak labels of the answered items (see step 8 of the module docstring)."""
+    import hashlib
+
+    labeller = ReplyLabeller(load_catalogue(catalogue_dir))
+    names = [u.name for u in load_catalogue(catalogue_dir).units]
+    rows = []
+    for item in items:
+        label = labeller.label(str(item.get("reply") or ""))
+        if label is not None:
+            rows.append((item, names[label.unit]))
+    texts = [f"{r['title']} {str(r.get('text') or '')[:UNIT_ITEM_CHARS]}" for r, _ in rows]
+    labels = [name for _, name in rows]
+    x = matrix([features(t) for t in texts], domain.vocab, domain.idf).tocsr()
+    sem = vectors([f"{r['title']}。{r.get('text') or ''}" for r, _ in rows], "answered items")
+    held = np.asarray([hashlib.sha1(str(r["id"]).encode()).digest()[0] % 5 == 0 for r, _ in rows])
+    print(f"unit classifier: {len(rows)} answered items with an answering department, {len(set(labels))} units; "
+          f"{int(held.sum())} held out for choosing")
+    fit_rows = np.flatnonzero(~held)
+    test_rows = np.flatnonzero(held)
+    gold = [labels[i] for i in test_rows]
+    best: tuple[float, float, float, float] = (UNIT_C_GRID[0], 0.0, 1.0, -1.0)
+    for c in UNIT_C_GRID:
+        classes, cols, coef, intercept = fit_units(x[fit_rows], [labels[i] for i in fit_rows], c=c)
+        ngram = np.asarray(x[test_rows][:, cols] @ coef.T) + intercept
+        head = lr_head(sem[fit_rows], [labels[i] for i in fit_rows], classes, 10.0)
+        s = head.scores(sem[test_rows])
+        for weight in SEM_WEIGHT_GRID:
+            z = ngram + weight * s
+            acc = float(np.mean([classes[i] == g for i, g in zip(z.argmax(axis=1), gold, strict=True)]))
+            print(f"  C={c} weight={weight}: held-out accuracy {acc:.3f}")
+            if acc > best[3] + 1e-9:
+                best = (c, weight, 0.0, acc)
+    c, weight, _, acc = best
+    classes, cols, coef, intercept = fit_units(x[fit_rows], [labels[i] for i in fit_rows], c=c)
+    index = {k: i for i, k in enumerate(classes)}
+    known = [j for j, g in enumerate(gold) if g in index]
+    ngram = (np.asarray(x[test_rows][:, cols] @ coef.T) + intercept)[known]
+    head = lr_head(sem[fit_rows], [labels[i] for i in fit_rows], classes, 10.0)
+    y = [index[gold[j]] for j in known]
+    temp_lex = best_temperature(ngram, y, UNIT_T_GRID)
+    temp_sem = best_temperature(ngram + weight * head.scores(sem[test_rows])[known], y, UNIT_T_GRID)
+    print(f"unit classifier: chose C={c}, semantic weight {weight} (held-out accuracy {acc:.3f}), "
+          f"temperatures {temp_lex} / {temp_sem}")
+    classes, cols, coef, intercept = fit_units(x, labels, c=c)
+    head = lr_head(sem, labels, classes, 10.0)
+    head.weight, head.temperature = weight, temp_sem
+    return UnitModel(classes=tuple(classes), cols=cols.astype(np.int64), coef=coef, intercept=intercept,
+                     temperature=temp_lex, vocab_digest=vocab_digest(domain.vocab),
+                     semantic=head if weight > 0 else None,
+                     info={"n_items": len(rows), "heldout_accuracy": round(acc, 3), "c": c})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Train the routing domain classifier")
-    parser.add_argument("--out", type=Path, default=load_settings().models_dir / DOMAIN_MODEL_FILE)
+    settings = load_settings()
+    parser = argparse.ArgumentParser(description="Train the routing domain and unit classifiers")
+    parser.add_argument("--out", type=Path, default=settings.models_dir / DOMAIN_MODEL_FILE)
+    parser.add_argument("--vectors", type=Path, default=settings.cache_dir / "routing-e5.npz",
+                        help="cache of the training texts' e5 vectors")
     args = parser.parse_args(argv)
+    vectors = Vectors(args.vectors)
 
     titles = [r for r in read("labelled_titles") if not r["test_overlap"]]
     texts = [r for r in read("labelled_texts") if r["split"] == "dev" and not r["test_overlap"]]
@@ -388,6 +550,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"chosen C={best_c}, offset {best_offset} (dev macro-F1 {best_f1:.4f}, routing dev domain {best_acc:.3f}), "
           f"temperature {temp}")
 
+    # 1b. the semantic head and its blend weight, on the same split
+    head_texts = [r["title"] for r in train] + ex_texts + list(weak_texts)
+    head_labels = [r["label"] for r in train] + ex_labels + list(weak_labels)
+    head_vectors = vectors(head_texts, "training texts")
+    dev_vectors = vectors(dev_titles, "dev titles")
+    sem_c, sem_weight, sem_temp, sem_f1 = choose_semantic(chosen, (head_vectors, head_labels), dev_vectors,
+                                                          dev_titles, dev_gold)
+    idea_vectors = vectors(idea_texts, "routing dev ideas")
+    sem_acc = best_acc
+    if sem_weight > 0:
+        head = lr_head(head_vectors, head_labels, chosen.classes, sem_c)
+        head.weight, head.temperature = sem_weight, sem_temp
+        chosen.semantic = head
+        pred = chosen.predict_labels(idea_texts, idea_vectors)
+        sem_acc = float(np.mean([p == i["domain"] for p, i in zip(pred, ideas, strict=True)]))
+    print(f"semantic head: C={sem_c}, weight {sem_weight}, temperature {sem_temp}: titles dev macro-F1 {sem_f1:.4f}, "
+          f"routing dev domain {sem_acc:.3f}")
+
     # 2. level 2 on the same split
     terms = level2_terms(taxonomy)
     l2_rows = [(r["title"], r["label"]) for r in train] + list(zip(ex_texts, ex_labels, strict=True))
@@ -410,12 +590,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     l2_texts, l2_pairs = level2_examples(l2_rows, taxonomy, terms)
     final.level2 = fit_level2(final, l2_texts, l2_pairs, min_df=L2_MIN_DF)
     final.level2.temperature, final.level2.threshold = l2_temp, l2_threshold
+    if sem_weight > 0:
+        texts_all = [r["title"] for r in train + dev] + ex_texts + list(weak_texts)
+        labels_all = [r["label"] for r in train + dev] + ex_labels + list(weak_labels)
+        final.semantic = lr_head(vectors(texts_all, "final training texts"), labels_all, final.classes, sem_c)
+        final.semantic.weight, final.semantic.temperature = sem_weight, sem_temp
+    final.info.update({"sem_c": sem_c, "sem_weight": sem_weight, "sem_dev_macro_f1": round(sem_f1, 4),
+                       "sem_routing_dev_domain": round(sem_acc, 3)})
     final.info.update({"dev_macro_f1": round(best_f1, 4), "routing_dev_domain": round(best_acc, 3),
                        "weak_offset": best_offset, "n_texts": len(ex_texts), "n_weak": len(weak_texts),
                        "l2_threshold": l2_threshold, **l2_report})
     final.save(args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB, {len(final.vocab)} features, "
           f"{len(final.classes)} classes, {len(final.level2.cols)} level-2 features)")
+
+    # 4. the unit classifier on the replies' weak labels (over the final domain model's features)
+    units = train_units(final, [r for r in items if r.get("reply")], vectors, settings.catalogues_dir)
+    unit_path = args.out.parent / UNIT_MODEL_FILE
+    units.save(unit_path)
+    print(f"wrote {unit_path} ({unit_path.stat().st_size // 1024} KB, {len(units.classes)} units, "
+          f"{len(units.cols)} features)")
     return 0
 
 

@@ -29,6 +29,8 @@ class Unit:
     domains: tuple[str, ...]
     kind: str
     source: str
+    committees: tuple[str, ...] = ()
+    """Counterpart special committees, main one first (an idea's committee is derived from its lead unit)."""
 
     def profile(self) -> str:
         """Text the idea is matched against: functions, keywords (twice) and names."""
@@ -115,6 +117,7 @@ def unit_from_dict(u: dict[str, Any]) -> Unit:
         name=str(u["name"]).strip(), short=str(u.get("short") or u["name"]).strip(), aliases=_tuple(u.get("aliases")),
         functions="".join(str(u["functions"]).split()), keywords=_tuple(u.get("keywords")),
         domains=_tuple(u.get("domains")), kind=str(u.get("kind", "")), source=str(u.get("source", "")),
+        committees=_tuple(u.get("committees")),
     )
 
 
@@ -123,6 +126,7 @@ def unit_to_dict(unit: Unit) -> dict[str, Any]:
     return {
         "name": unit.name, "short": unit.short, "aliases": list(unit.aliases), "functions": unit.functions,
         "keywords": list(unit.keywords), "domains": list(unit.domains), "kind": unit.kind, "source": unit.source,
+        "committees": list(unit.committees),
     }
 
 
@@ -139,7 +143,8 @@ def committee_to_dict(committee: Committee) -> dict[str, Any]:
 
 
 def check_entries(units: tuple[Unit, ...], committees: tuple[Committee, ...]) -> None:
-    """ConfigError on empty names/functions, duplicate unit names or domains outside the 15 classes."""
+    """ConfigError on empty names/functions, duplicate unit names, domains outside the 15 classes or unit
+    committees that are not in the committee list."""
     if not units or not committees:
         raise ConfigError("分办目录至少需要一个承办单位和一个专委会。", "empty catalogue")
     if any(not u.name or not u.functions for u in units):
@@ -151,6 +156,10 @@ def check_entries(units: tuple[Unit, ...], committees: tuple[Committee, ...]) ->
     bad = sorted(used - set(DOMAINS))
     if bad:
         raise ConfigError(f"目录中的领域不是一级分类：{'、'.join(bad)}", "unknown domain")
+    known = {c.name for c in committees}
+    unknown = sorted({c for u in units for c in u.committees} - known)
+    if unknown:
+        raise ConfigError(f"承办单位的对口专委会不在专委会目录中：{'、'.join(unknown)}", "unknown committee")
 
 
 def load_catalogue(directory: Path) -> Catalogue:

@@ -1,11 +1,14 @@
-"""Domain classifier: first-level class of the government message taxonomy (a linear SVM on TF-IDF features),
-plus an optional second-level class under the chosen first level.
+"""Domain classifier: first-level class of the government message taxonomy (a linear SVM on TF-IDF features,
+blended with a linear head on the text's e5 vector when one is given), plus an optional second-level class under
+the chosen first level.
 
 Weights are fitted with scikit-learn by ``tools/train_routing.py`` and shipped as a compressed ``.npz``
-(plain arrays, no pickles); prediction needs only numpy. Scores become probabilities with a softmax whose
-temperature was chosen on the dev split. The second level is a smaller linear model over a subset of the same
-features; it is reported only when its probability (softmax over the level-2 classes of the chosen first level)
-reaches the threshold stored with the model.
+(plain arrays, no pickles); prediction needs only numpy. Decision values are ``ngram + sem_weight · semantic``
+(the semantic term only when the caller passes the e5 vector of :func:`assistant.routing.semantic.semantic_text`);
+they become probabilities with a softmax whose temperature (one per form) was chosen on the dev split. Without a
+vector the model is the n-gram SVM alone — what batch routing uses, since embedding costs ~100 ms per text.
+The second level is a smaller linear model over a subset of the n-gram features; it is reported only when its
+probability (softmax over the level-2 classes of the chosen first level) reaches the threshold stored with it.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import ConfigError
-from assistant.routing.features import features, tfidf
+from assistant.routing.features import TextFeatures, analyse, block_tfidf, features, tfidf
 
-MODEL_FORMAT = "baixing-domain-model/2"
+MODEL_FORMAT = "baixing-domain-model/3"
+READABLE_FORMATS = ("baixing-domain-model/2", MODEL_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,23 @@ class Level2Model:
 
 
 @dataclass
+class SemanticHead:
+    """A linear head on e5 vectors (``classes × 384``) whose decision values are added, times ``weight``, to
+    those of the n-gram model; ``temperature`` is the softmax temperature of the blend."""
+
+    coef: np.ndarray
+    intercept: np.ndarray
+    weight: float
+    temperature: float
+
+    def scores(self, vectors: np.ndarray) -> np.ndarray:
+        """Decision values of one vector (``classes``) or of a matrix of vectors (``n × classes``)."""
+        return vectors @ self.coef.T + self.intercept
+
+
+@dataclass
 class DomainModel:
-    """Vocabulary, idf and per-class weights (and the optional level-2 model)."""
+    """Vocabulary, idf and per-class weights (and the optional semantic head and level-2 model)."""
 
     vocab: dict[str, int]
     idf: np.ndarray
@@ -94,34 +113,79 @@ class DomainModel:
     temperature: float = 3.0
     info: dict[str, Any] = field(default_factory=dict)
     level2: Level2Model | None = None
+    semantic: SemanticHead | None = None
 
     def __post_init__(self) -> None:
         self._coef_t = np.ascontiguousarray(self.coef.T)  # feature-major copy: a text's features are a row gather
+        self._blocks = {p: {f[2:]: i for f, i in self.vocab.items() if f.startswith(p + ":")} for p in "cw"}
 
     def vectorize(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(indices, values) of the sparse feature vector."""
+        return self.vectorize_features(analyse(text))
+
+    def vectorize_features(self, parts: TextFeatures) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`vectorize` of a text already analysed (the same values as ``tfidf(features(text))``)."""
+        ci, cv = block_tfidf(parts.grams, self._blocks["c"], self.idf)
+        wi, wv = block_tfidf(parts.words, self._blocks["w"], self.idf)
+        return np.concatenate([ci, wi]), np.concatenate([cv, wv])
+
+    def vectorize_slow(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The training form of :meth:`vectorize` (pure Python; for checks)."""
         idx, val = tfidf(features(text), self.vocab, self.idf)
         return np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=np.float64)
 
     def _scores(self, idx: np.ndarray, val: np.ndarray) -> np.ndarray:
         return val @ self._coef_t[idx] + self.intercept
 
-    def scores(self, text: str) -> np.ndarray:
-        """Decision values per class."""
-        return self._scores(*self.vectorize(text))
+    def scores(self, text: str, vector: np.ndarray | None = None) -> np.ndarray:
+        """Decision values per class (blended with the semantic head when ``vector`` is given)."""
+        return self.blend(self._scores(*self.vectorize(text)), vector)
 
-    def predict(self, text: str) -> DomainPrediction:
-        """The best class, calibrated probabilities and (when confident) the second level."""
-        idx, val = self.vectorize(text)
-        probs = _softmax(self._scores(idx, val) * self.temperature)
+    def blend(self, scores: np.ndarray, vector: np.ndarray | None) -> np.ndarray:
+        """n-gram decision values plus the weighted semantic ones (unchanged without a vector or a head)."""
+        if vector is None or self.semantic is None:
+            return scores
+        return scores + self.semantic.weight * self.semantic.scores(vector)
+
+    def temperature_for(self, vector: np.ndarray | None) -> float:
+        """The softmax temperature of the form in use."""
+        return self.semantic.temperature if vector is not None and self.semantic is not None else self.temperature
+
+    def predict(self, text: str, vector: np.ndarray | None = None) -> DomainPrediction:
+        """The best class, calibrated probabilities and (when confident) the second level; ``vector`` is the e5
+        vector of :func:`assistant.routing.semantic.semantic_text` of the same text (None: n-gram model only)."""
+        return self.predict_vectorized(*self.vectorize(text), vector)
+
+    def predict_vectorized(
+        self, idx: np.ndarray, val: np.ndarray, vector: np.ndarray | None = None
+    ) -> DomainPrediction:
+        """:meth:`predict` on features already extracted by :meth:`vectorize`."""
+        return self.prediction(self._scores(idx, val), idx, val, vector)
+
+    def prediction(self, scores: np.ndarray, idx: np.ndarray, val: np.ndarray,
+                   vector: np.ndarray | None = None) -> DomainPrediction:
+        """The prediction of n-gram decision values ``scores`` (of the features ``idx``/``val``)."""
+        probs = _softmax(self.blend(scores, vector) * self.temperature_for(vector))
         order = np.argsort(-probs)
         ranked = [(self.classes[i], float(probs[i])) for i in order]
         level2, level2_p = self.level2.predict(idx, val, ranked[0][0]) if self.level2 else (None, None)
         return DomainPrediction(ranked[0][0], ranked[0][1], ranked, level2, level2_p)
 
-    def predict_labels(self, texts: Sequence[str]) -> list[str]:
-        """Best class per text."""
-        return [self.classes[int(np.argmax(self.scores(t)))] for t in texts]
+    def batch_scores(self, rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """n-gram decision values of many vectorised texts at once (``n × classes``)."""
+        from scipy.sparse import csr_matrix
+
+        if not rows:
+            return np.zeros((0, len(self.classes)))
+        indptr = np.cumsum([0, *(len(i) for i, _ in rows)])
+        x = csr_matrix((np.concatenate([v for _, v in rows]), np.concatenate([i for i, _ in rows]), indptr),
+                       shape=(len(rows), len(self.vocab)))
+        return np.asarray(x @ self._coef_t) + self.intercept
+
+    def predict_labels(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> list[str]:
+        """Best class per text (``vectors``: one e5 vector per text, or None)."""
+        return [self.classes[int(np.argmax(self.scores(t, None if vectors is None else vectors[i])))]
+                for i, t in enumerate(texts)]
 
     # persistence -----------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
@@ -138,6 +202,13 @@ class DomainModel:
             "temperature": np.asarray(self.temperature),
             "info": np.asarray(repr(sorted(self.info.items()))),
         }
+        if self.semantic is not None:
+            sem = self.semantic
+            arrays.update({
+                "sem_coef": sem.coef.astype(np.float16),
+                "sem_intercept": sem.intercept.astype(np.float64),
+                "sem_params": np.asarray([sem.weight, sem.temperature]),
+            })
         if self.level2 is not None:
             l2 = self.level2
             arrays.update({
@@ -155,7 +226,7 @@ class DomainModel:
         """Read a trained model (``models/domain_model.npz`` is shipped)."""
         try:
             with np.load(path, allow_pickle=False) as doc:
-                if str(doc["format"]) != MODEL_FORMAT:
+                if str(doc["format"]) not in READABLE_FORMATS:
                     raise ValueError(f"unknown model format {doc['format']!r}")
                 vocab = {str(g): i for i, g in enumerate(doc["vocab"].tolist())}
                 level2 = None
@@ -169,6 +240,11 @@ class DomainModel:
                         temperature=temp,
                         threshold=threshold,
                     )
+                semantic = None
+                if "sem_coef" in doc.files:
+                    weight, temp = (float(x) for x in doc["sem_params"])
+                    semantic = SemanticHead(doc["sem_coef"].astype(np.float32),
+                                            doc["sem_intercept"].astype(np.float64), weight, temp)
                 return cls(
                     vocab=vocab,
                     idf=doc["idf"].astype(np.float64),
@@ -178,6 +254,7 @@ class DomainModel:
                     temperature=float(doc["temperature"]),
                     info={"summary": str(doc["info"])},
                     level2=level2,
+                    semantic=semantic,
                 )
         except (OSError, ValueError, KeyError) as exc:
             raise ConfigError(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,17 @@ class BigramTfidf:
         self.vocab = {g: i for i, g in enumerate(sorted(df))}
         self.idf = np.asarray([math.log((1 + n) / (1 + df[g])) + 1.0 for g in sorted(df)])
         return self
+
+    def transform_counts(self, counts: Sequence[dict[str, int]]) -> Any:
+        """:meth:`transform` of texts whose bigram counts are already known (one dict per text)."""
+        from assistant.routing.features import block_tfidf
+
+        rows = [block_tfidf(c, self.vocab, self.idf) for c in counts]
+        indptr = np.cumsum([0, *(len(i) for i, _ in rows)])
+        if not rows:
+            return csr_matrix((0, len(self.vocab)))
+        return csr_matrix((np.concatenate([v for _, v in rows]), np.concatenate([i for i, _ in rows]), indptr),
+                          shape=(len(rows), len(self.vocab)))
 
     def transform(self, raw_documents: Iterable[str]) -> Any:
         """CSR matrix, one L2-normalised row per text (unknown bigrams dropped)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.routing.catalogue import DOMAINS, Catalogue
@@ -31,14 +32,19 @@ class RoutingPart:
         self.router = self.router.with_catalogue(catalogue)
 
     def offline(self, text: str, verdict: ScreeningVerdict | None = None) -> RoutingDecision:
-        """The offline router's decision (``verdict``: the screening of the same text, for the channel)."""
+        """The offline router's decision (one idea: with its e5 vector and relevant past items; ``verdict``: the
+        screening of the same text, for the channel)."""
         return self.router.route(text, verdict)
+
+    def offline_many(self, texts: Sequence[str], verdicts: Sequence[ScreeningVerdict | None] | None = None
+                     ) -> list[RoutingDecision]:
+        """The offline router's decisions for many ideas (the batch form: vectorised, no embeddings)."""
+        return self.router.route_many(texts, verdicts)
 
     def candidates(self, text: str, decision: RoutingDecision) -> list[str]:
         """Official names of the units offered to the model."""
         router = self.router
-        domain = router.domain_model.predict(text)
-        scores = router.unit_scores(text, domain).total(router.config)
+        scores = router.analyse(text).total(router.config)
         ranked = [router.catalogue.units[int(i)].name for i in scores.argsort()[::-1]]
         chosen = [u.name for u in decision.units]
         return (chosen + [n for n in ranked if n not in set(chosen)])[:CANDIDATES]
@@ -87,7 +93,7 @@ class RoutingPart:
             ))
         committee = next(c for c in self.catalogue.committees if c.name == answer.committee)
         committee_reason = (offline.committee_reason if committee.name == offline.committee
-                            else self.catalogue.templates["committee_reason"].format(areas=committee.areas))
+                            else self.catalogue.templates["committee_areas"].format(areas=committee.areas))
         return RoutingDecision(
             domain=answer.domain, domain_confidence=answer.confidence, level2=None, units=units,
             committee=committee.name, committee_reason=committee_reason, channel=answer.channel,

@@ -96,12 +96,13 @@ class TriageService:
         for offset in range(0, total, CHUNK):
             chunk = good[offset : offset + CHUNK]
             todo: list[ClueRow] = []
+            fresh = self._review_chunk([r for r in chunk if r.line not in stored], people)
             for n, row in enumerate(chunk, start=offset + 1):
                 if row.line in stored:
                     row.idea_id, row.receipt_no = stored[row.line]
                     self._describe(row, self._review(row, people.get(row.seq, {}).get("name"), audit=False))
                 else:
-                    todo.append(self._clue(row, people.get(row.seq, {})))
+                    todo.append(self._clue(row, people.get(row.seq, {}), fresh.get(row.line)))
                 if n % 10 == 0 or n == total:
                     notify(n, total, f"正在筛查和分办：{n}/{total}")
             made = {line: (idea_id, receipt) for line, idea_id, receipt in
@@ -194,9 +195,30 @@ class TriageService:
                 row.duplicate_group = labels.setdefault(root, f"重复组{len(labels) + 1}")
 
     # reviewing and storing -----------------------------------------------------------------------
-    def _clue(self, row: TriageRow, person: Mapping[str, str]) -> ClueRow:
+    def _review_chunk(self, rows: list[TriageRow], people: Mapping[int, Mapping[str, str]]) -> dict[int, IdeaReview]:
+        """Screen and route rows together (the review task's batch form); a failed row gets ``row.error``."""
+        if not rows:
+            return {}
+        names = [(p,) if (p := people.get(r.seq, {}).get("name")) else () for r in rows]
+        try:
+            with self.reviewer.tasks.batch():  # the chunk's audit records in one transaction
+                outcomes = self.reviewer.review_many([join_title(r.title, r.text) for r in rows], known_names=names,
+                                                     entity_ids=[f"import-row-{r.line}" for r in rows])
+        except Exception:  # fall back to one by one, so one bad row cannot fail the others
+            log.exception("batch review of %d imported rows failed; reviewing one by one", len(rows))
+            return {}
+        reviews: dict[int, IdeaReview] = {}
+        for row, outcome in zip(rows, outcomes, strict=True):
+            if isinstance(outcome, BaixingError):
+                row.error = f"{outcome.user_message}（已保存为未筛查线索）"
+            else:
+                reviews[row.line] = outcome.value
+        return reviews
+
+    def _clue(self, row: TriageRow, person: Mapping[str, str], review: IdeaReview | None = None) -> ClueRow:
         """A row with its review, ready to store (a row whose review failed is stored unscreened)."""
-        review = self._review(row, person.get("name"))
+        if review is None and row.error is None:
+            review = self._review(row, person.get("name"))
         self._describe(row, review)
         record: ReviewRecord | None = review_record(review) if review is not None else None
         note = "批量导入：自动筛查" + ("，待确认分办" if review is not None and review.decision is not None

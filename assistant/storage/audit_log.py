@@ -100,7 +100,7 @@ class AuditLog:
             with self._database.session() as session:
                 repo = AuditRepository(session)
                 for row in rows:
-                    repo.record(**row)
+                    repo.record(**row, flush=False)  # one batched INSERT at commit
         except Exception:
             log.warning("could not record %d suggestion(s) in the audit log", len(rows), exc_info=True)
 

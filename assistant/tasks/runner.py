@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from assistant.errors import BaixingError
 from assistant.llm.runner import LLMResult, LLMRunner
 from assistant.tasks.models import (
     FALLBACK,
@@ -119,6 +120,54 @@ class TaskRunner:
         if audit:
             self.record(spec, request.text, outcome, entity_id, user_id)
         return outcome
+
+    def run_many(
+        self,
+        spec: TaskSpec[R, V, A],
+        requests: Sequence[R],
+        *,
+        offline_only: bool = False,
+        audit: bool = True,
+        entity_ids: Sequence[str | None] | None = None,
+        user_id: int | None = None,
+    ) -> list[TaskOutcome[V] | BaixingError]:
+        """Answer many requests, in order, as :meth:`run` would answer each (one audit record per request).
+
+        Offline (or ``offline_only``), the offline values come from one ``spec.offline_many`` call, which a spec
+        may vectorise (batch commands, staff imports). With a model, every request is run one by one. A request
+        whose text cannot be used gets its :class:`~assistant.errors.BaixingError` (a Chinese message) in its place.
+        """
+        ids = list(entity_ids) if entity_ids is not None else [None] * len(requests)
+        if not offline_only and self.llm_enabled:
+            results: list[TaskOutcome[V] | BaixingError] = []
+            for request, entity_id in zip(requests, ids, strict=True):
+                try:
+                    results.append(self.run(spec, request, audit=audit, entity_id=entity_id, user_id=user_id))
+                except BaixingError as exc:
+                    results.append(exc)
+            return results
+        cleaned: list[R | BaixingError] = []
+        for request in requests:
+            try:
+                cleaned.append(self.clean(spec, request))
+            except BaixingError as exc:
+                cleaned.append(exc)
+        valid = [r for r in cleaned if not isinstance(r, BaixingError)]
+        start = time.perf_counter()
+        values = iter(spec.offline_many(valid))
+        each = _ms(start) // max(len(valid), 1)
+        out: list[TaskOutcome[V] | BaixingError] = []
+        for item, entity_id in zip(cleaned, ids, strict=True):
+            if isinstance(item, BaixingError):
+                out.append(item)
+                continue
+            request, offline = item, next(values)
+            run = TaskRun(task=spec.task, latency_ms=each)
+            outcome = TaskOutcome[V](value=spec.stamp(offline, run), offline=offline, run=run)
+            if audit:
+                self.record(spec, request.text, outcome, entity_id, user_id)
+            out.append(outcome)
+        return out
 
     def fitted_prompt(self, spec: TaskSpec[R, V, A], request: R, offline: V) -> ModelPrompt:
         """The spec's prompt reduced to the variables the active prompt version declares (a version may use

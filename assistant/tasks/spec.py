@@ -7,6 +7,7 @@ same way for every task. Screening, routing, the one-call review, drafting and r
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -43,6 +44,10 @@ class TaskSpec(ABC, Generic[R, V, A]):
     @abstractmethod
     def offline(self, request: R) -> V:
         """The offline engine's value (fast, deterministic, always available)."""
+
+    def offline_many(self, requests: Sequence[R]) -> list[V]:
+        """The offline values of many requests (batch paths); a spec may vectorise this (default: one by one)."""
+        return [self.offline(r) for r in requests]
 
     @abstractmethod
     def prompt(self, request: R, offline: V) -> ModelPrompt:

@@ -91,7 +91,7 @@ def test_shipped_thresholds_name_real_groups() -> None:
         "retrieval": {f"{s}/{m}" for s in ("near_duplicates", "queries") for m in ("bm25", "dense", "hybrid")},
         "screening": {"dev", "test"},
         "domain": {"titles-test", "texts-test"},
-        "routing": {"dev", "test"},
+        "routing": {"dev", "test", "citizen_dev", "citizen_test"},
         "drafting": drafting_groups,
         "quality": set(PERTURBATIONS),
     }

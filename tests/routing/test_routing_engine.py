@@ -1,4 +1,5 @@
-"""The offline router: catalogue units with roles and reasons, committee, channel, abstain."""
+"""The offline router: catalogue units with roles and honest reasons, committee from the lead unit, channel,
+abstain, and the batch form."""
 
 from __future__ import annotations
 
@@ -17,12 +18,36 @@ def test_bus_stop_idea_goes_to_transport(router: OfflineRouter) -> None:
     assert not d.abstain
 
 
-def test_reasons_cite_similar_past_items(router: OfflineRouter) -> None:
+def test_a_quoted_past_item_is_labelled_as_another_citys_answer(router: OfflineRouter) -> None:
     d = router.route("餐馆油烟直排进住户窗户，建议强制餐饮店安装油烟净化器")
-    top = d.units[0]
-    assert top.name == "广州市城市管理和综合执法局"
-    assert top.similar_items and all(i.startswith("item-") for i in top.similar_items)
-    assert top.similar_items[0] in top.reason
+    assert d.units[0].name == "广州市城市管理和综合执法局"
+    citing = [u for u in d.units if u.similar_items]
+    assert citing, "a relevant past item on kitchen fumes exists and should be quoted"
+    for unit in citing:
+        assert all(i.startswith("item-") and i in unit.reason for i in unit.similar_items)
+        assert "外地类似留言（" in unit.reason and "由当地“" in unit.reason
+    for unit in d.units:
+        assert "由该单位" not in unit.reason
+
+
+def test_no_past_item_is_quoted_when_none_is_on_topic(router: OfflineRouter) -> None:
+    # No past message asks for nursing rooms in metro stations (judged in evals/retrieval/ideas.jsonl).
+    d = router.route("建议在地铁站里增设母婴室，带孩子出门喂奶太不方便")
+    assert all(not u.similar_items for u in d.units)
+    assert all("类似留言" not in u.reason for u in d.units)
+
+
+def test_committee_follows_the_lead_unit(router: OfflineRouter) -> None:
+    cat = router.catalogue
+    for text in ("我们社区的长者饭堂中午一点就关门了，晚上不供应，建议延长营业时间。",
+                 "地铁票价太贵了，建议推出月票和按次数累计优惠。",
+                 "小区旁边的河涌又黑又臭，建议加快整治。",
+                 "建议在中小学开展课后托管服务，延长到下午六点。"):
+        d = router.route(text)
+        lead = next(u for u in (cat.unit(s.name) for s in d.units) if u is not None and u.committees)
+        assert d.committee in lead.committees
+        assert lead.short in d.committee_reason
+    assert router.route("我们社区的长者饭堂晚上不开，建议延长营业时间。").committee == "社会和法制委员会"
 
 
 def test_vague_text_abstains(router: OfflineRouter) -> None:
@@ -43,3 +68,21 @@ def test_strategic_idea_takes_the_direct_channel_when_mature(router: OfflineRout
     assert mature.channel == "重要协商成果“直通车”"
     assert "产业" in mature.channel_reason and "四（三）" in mature.channel_reason
     assert router.route("建议在小区门口增设公交站").channel == "深化培育"
+
+
+def test_batch_form_equals_routing_one_by_one_without_embeddings(router: OfflineRouter) -> None:
+    texts = ["建议在小区门口加设公交站点", "垃圾分类定时定点投放时间太短，上班族赶不上",
+             "餐馆油烟直排进住户窗户，建议强制餐饮店安装油烟净化器", "你好，请问一下"]
+    batch = router.route_many(texts)
+    lexical = router.lexical()
+    for d, one in zip(batch, (lexical.route(t) for t in texts), strict=True):  # equal up to float rounding
+        assert [(u.name, u.role, u.reason) for u in d.units] == [(u.name, u.role, u.reason) for u in one.units]
+        assert all(abs(a.score - b.score) < 1e-9 for a, b in zip(d.units, one.units, strict=True))
+        assert (d.domain, d.committee, d.channel, d.abstain) == (one.domain, one.committee, one.channel, one.abstain)
+    assert all(not u.similar_items for d in batch for u in d.units)  # no votes without the e5 vector
+
+
+def test_single_ideas_use_the_e5_vector(router: OfflineRouter) -> None:
+    analysis = router.analyse("公园里的路灯坏了，晚上散步很黑，建议尽快修好")
+    assert analysis.semantic
+    assert not router.analyse("公园里的路灯坏了，晚上散步很黑，建议尽快修好", semantic=False).semantic

@@ -34,8 +34,10 @@ class AuditRepository:
         fallback: bool = False,
         error: str | None = None,
         user_id: int | None = None,
+        flush: bool = True,
     ) -> AuditRecord:
-        """Log one suggestion. ``input_digest``: ``digest(inputs)``, never the inputs themselves."""
+        """Log one suggestion. ``input_digest``: ``digest(inputs)``, never the inputs themselves; ``flush=False``
+        leaves the insert to the transaction's end (batched with the others)."""
         record = AuditRecord(
             entity_type=entity_type,
             entity_id=str(entity_id),
@@ -53,7 +55,8 @@ class AuditRepository:
             user_id=user_id,
         )
         self.session.add(record)
-        self.session.flush()
+        if flush:
+            self.session.flush()
         return record
 
     def for_entity(self, entity_type: str, entity_id: int | str) -> list[AuditRecord]:
