@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.security.files import make_private_dir, secure_sqlite_files
@@ -38,6 +38,7 @@ BEGIN_OPTION = "sqlite_begin"
 WRITE_ATTEMPTS = 5
 """A write transaction that meets a lock or a serialization failure is run again, at most this many times."""
 _RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization failure, deadlock, lock not available
+_UNIQUE_SQLSTATE = "23505"
 
 
 def parse_url(url: str | URL) -> URL:
@@ -168,15 +169,19 @@ class Database:
                 session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
             yield session
 
-    def write(self, work: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS) -> T:
+    def write(self, work: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS, *, retry_unique: bool = False) -> T:
         """Run ``work`` in one write transaction, all or nothing; run it again on a lock or serialization
-        failure (bounded, with jitter), so concurrent writers wait for each other instead of losing data."""
+        failure (bounded, with jitter), so concurrent writers wait for each other instead of losing data.
+
+        ``retry_unique``: also run it again after a unique-key clash (work that first looks for the row,
+        e.g. an idempotent submission, then finds the one a concurrent transaction committed).
+        """
         for attempt in range(1, attempts + 1):
             try:
                 with self.write_session() as session:
                     return work(session)
             except DBAPIError as exc:
-                if attempt == attempts or not _retryable(exc):
+                if attempt == attempts or not (_retryable(exc) or (retry_unique and _unique_clash(exc))):
                     raise
                 log.info("write transaction retried after %s (attempt %d)", type(exc.orig).__name__, attempt)
                 time.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
@@ -192,6 +197,13 @@ def _retryable(exc: DBAPIError) -> bool:
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
         return True
     return getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES
+
+
+def _unique_clash(exc: DBAPIError) -> bool:
+    """A unique constraint violated by a concurrent insert."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    return getattr(exc.orig, "sqlstate", None) == _UNIQUE_SQLSTATE or "unique" in str(exc.orig).lower()
 
 
 def open_database(url: str | URL, *, echo: bool = False, migrate: bool = True) -> Database:
