@@ -148,6 +148,30 @@ def init_db(target: str | URL | Engine) -> None:
             engine.dispose()
 
 
+@contextmanager
+def write_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """One write transaction of ``sessions`` that takes its lock up front (SQLite ``BEGIN IMMEDIATE``)."""
+    with sessions.begin() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
+        yield session
+
+
+def run_write(sessions: sessionmaker[Session], work: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS, *,
+              retry_unique: bool = False) -> T:
+    """:meth:`Database.write` over a session factory (stores built on a ``sessionmaker`` use it too)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with write_session(sessions) as session:
+                return work(session)
+        except DBAPIError as exc:
+            if attempt == attempts or not (_retryable(exc) or (retry_unique and _unique_clash(exc))):
+                raise
+            log.info("write transaction retried after %s (attempt %d)", type(exc.orig).__name__, attempt)
+            time.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
 @dataclass
 class Database:
     """An engine and its session factory."""
@@ -164,9 +188,7 @@ class Database:
     @contextmanager
     def write_session(self) -> Iterator[Session]:
         """One write transaction that takes its lock up front (SQLite ``BEGIN IMMEDIATE``)."""
-        with self.sessions.begin() as session:
-            if self.engine.dialect.name == "sqlite":
-                session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
+        with write_session(self.sessions) as session:
             yield session
 
     def write(self, work: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS, *, retry_unique: bool = False) -> T:
@@ -176,16 +198,7 @@ class Database:
         ``retry_unique``: also run it again after a unique-key clash (work that first looks for the row,
         e.g. an idempotent submission, then finds the one a concurrent transaction committed).
         """
-        for attempt in range(1, attempts + 1):
-            try:
-                with self.write_session() as session:
-                    return work(session)
-            except DBAPIError as exc:
-                if attempt == attempts or not (_retryable(exc) or (retry_unique and _unique_clash(exc))):
-                    raise
-                log.info("write transaction retried after %s (attempt %d)", type(exc.orig).__name__, attempt)
-                time.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
-        raise AssertionError("unreachable")
+        return run_write(self.sessions, work, attempts, retry_unique=retry_unique)
 
     def dispose(self) -> None:
         """Close pooled connections."""
