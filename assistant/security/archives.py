@@ -297,7 +297,7 @@ def check_xlsx(source: Path | bytes, limits: ArchiveLimits = DEFAULT_LIMITS, wha
                 with archive.open(info) as stream:
                     head = stream.read(_SHEET_HEAD_BYTES)
                     _check_dimension(head, limits, what, info.filename)
-                    largest = max(largest, _scan_rows(_Prefixed(head, stream), limits, what, info.filename))
+                    largest = max(largest, _scan_rows(_Prefixed(head, stream), limits, what, info.filename))  # type: ignore[arg-type]
             except UnsafeFileError:
                 raise
             except _PART_ERRORS as exc:

@@ -204,6 +204,34 @@ class Database:
         """Close pooled connections."""
         self.engine.dispose()
 
+    def probe(self) -> dict[str, object]:
+        """Health of the database: reachable, at the newest migration, and writable (a write that is rolled
+        back). Returns ``{"backend", "revision", "head", "writable", "error"}``; never raises."""
+        from sqlalchemy import text
+
+        from assistant.storage.migrate import current_revision, head_revision
+
+        out: dict[str, object] = {"backend": self.engine.dialect.name, "revision": None, "head": None,
+                                  "writable": False, "error": None}
+        try:
+            out["head"] = head_revision()
+            out["revision"] = current_revision(self.engine)
+            session = self.sessions()
+            try:
+                if self.engine.dialect.name == "sqlite":
+                    session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
+                session.execute(text("INSERT INTO receipt_counters (year, last_value) VALUES (-1, 0)"))
+                out["writable"] = True
+            finally:
+                session.rollback()
+                session.close()
+        except SQLAlchemyError as exc:
+            reason = getattr(exc, "orig", None) or exc
+            out["error"] = f"{type(reason).__name__}: {str(reason)[:300]}"
+        except Exception as exc:  # a probe reports, never raises
+            out["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        return out
+
 
 def _retryable(exc: DBAPIError) -> bool:
     """A lock time-out (SQLite) or a serialization failure / deadlock (PostgreSQL)."""

@@ -79,7 +79,11 @@ class SqlDocumentStore:
         """Insert new and replace changed documents (one transaction per batch); return their ids."""
         changed: list[str] = []
         for batch in self._batches(docs):
-            changed.extend(run_write(self._sessions, lambda session, b=batch: self._upsert_batch(session, b)))
+
+            def work(session: Session, part: list[Document] = batch) -> list[str]:
+                return self._upsert_batch(session, part)
+
+            changed.extend(run_write(self._sessions, work))
         return list(dict.fromkeys(changed))
 
     def get_many(self, doc_ids: Sequence[str]) -> dict[str, Document]:
