@@ -26,7 +26,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Operationa
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.security.files import make_private_dir, secure_sqlite_files
-from assistant.storage.errors import DatabaseUnavailableError, UnsupportedDatabaseError
+from assistant.storage.errors import DatabaseUnavailableError, UnsupportedDatabaseError, WriteFailedError
 from assistant.storage.types import json_dumps
 
 log = logging.getLogger("baixing.storage")
@@ -39,6 +39,8 @@ WRITE_ATTEMPTS = 5
 """A write transaction that meets a lock or a serialization failure is run again, at most this many times."""
 _RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization failure, deadlock, lock not available
 _UNIQUE_SQLSTATE = "23505"
+POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 30, "pool_timeout": 120}
+"""Connections per process: the web server runs up to 40 request threads; a thread waits (not fails) for one."""
 
 
 def parse_url(url: str | URL) -> URL:
@@ -106,11 +108,12 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
                 secure_sqlite_files(path)  # 0600; SQLite gives -wal/-shm the main file's mode
             except OSError:
                 log.warning("could not make %s owner-only", path, exc_info=True)
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options)
+        pool = POOL if path is not None else {}  # an in-memory database keeps SQLAlchemy's own pool
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options, **pool)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(parsed, pool_pre_ping=True, **options)
+    return create_engine(parsed, pool_pre_ping=True, **options, **POOL)
 
 
 def make_session_factory(engine: Engine | str | URL, *, echo: bool = False) -> sessionmaker[Session]:
@@ -166,6 +169,8 @@ def run_write(sessions: sessionmaker[Session], work: Callable[[Session], T], att
                 return work(session)
         except DBAPIError as exc:
             if attempt == attempts or not (_retryable(exc) or (retry_unique and _unique_clash(exc))):
+                if isinstance(exc, OperationalError):  # locked too long, read-only, disk full, I/O error
+                    raise WriteFailedError(cause=f"{type(exc.orig).__name__}: {str(exc.orig)[:300]}") from exc
                 raise
             log.info("write transaction retried after %s (attempt %d)", type(exc.orig).__name__, attempt)
             time.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
