@@ -16,6 +16,7 @@ from assistant.settings import disable_telemetry
 from baixing.batch import run_jsonl_batch
 from baixing.catalogue import register as register_catalogue
 from baixing.draft import register as register_cultivation
+from baixing.ops import register as register_ops
 from baixing.rate import register as register_rate
 from baixing.suggest import ROUTE, SCREEN
 from baixing.users import register as register_user
@@ -26,7 +27,8 @@ Handler = Callable[[argparse.Namespace, Container], int]
 
 # --- index ---------------------------------------------------------------------------------------
 def cmd_index(args: argparse.Namespace, container: Container) -> int:
-    """Load the shipped corpus into the store and bring the search index up to date."""
+    """Load the shipped corpus into the store and bring the search index up to date (an emptied or deleted
+    vector store is rebuilt)."""
     report = container.ensure_index(progress=not args.quiet, force_corpus=args.reload_corpus)
     print(report.summary_zh())
     return 0
@@ -156,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_cultivation(sub)
     register_user(sub)
     register_catalogue(sub)
+    register_ops(sub)
     return parser
 
 

@@ -104,8 +104,8 @@ class SuggestionCommand:
             return reviewer.review(text, routing=self.routing, offline_only=args.offline)
 
         if args.jsonl:
-            with container.tasks.batch():
-                return run_jsonl_batch(lambda case_id, text: self.record(ask(text).value, case_id), self.verb)
+            return run_jsonl_batch(lambda case_id, text: self.record(ask(text).value, case_id), self.verb,
+                                   audit=container.tasks)
         outcome = ask(args.text)
         if args.json:
             print(outcome.model_dump_json(indent=2))

@@ -169,7 +169,7 @@ def run_write(sessions: sessionmaker[Session], work: Callable[[Session], T], att
                 return work(session)
         except DBAPIError as exc:
             if attempt == attempts or not (_retryable(exc) or (retry_unique and _unique_clash(exc))):
-                if isinstance(exc, OperationalError):  # locked too long, read-only, disk full, I/O error
+                if _unavailable(exc):  # locked too long, read-only, disk full, I/O error, connection lost
                     raise WriteFailedError(cause=f"{type(exc.orig).__name__}: {str(exc.orig)[:300]}") from exc
                 raise
             log.info("write transaction retried after %s (attempt %d)", type(exc.orig).__name__, attempt)
@@ -243,6 +243,16 @@ def _retryable(exc: DBAPIError) -> bool:
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
         return True
     return getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES
+
+
+def _unavailable(exc: DBAPIError) -> bool:
+    """The database could not take the write at all (as opposed to a bug or a constraint): SQLite's operational
+    errors; PostgreSQL's read-only transaction (25006), insufficient resources such as a full disk (53…),
+    operator intervention (57…) and connection failures (08…)."""
+    if isinstance(exc, OperationalError):
+        return True
+    state = str(getattr(exc.orig, "sqlstate", "") or "")
+    return state == "25006" or state[:2] in ("53", "57", "08")
 
 
 def _unique_clash(exc: DBAPIError) -> bool:
