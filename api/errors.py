@@ -119,8 +119,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        messages = {404: "没有这个接口地址。", 405: "该接口不支持这种请求方法。", 413: "请求内容太大。"}
-        message = messages.get(exc.status_code, str(exc.detail) if exc.detail else "请求无法处理。")
+        messages = {400: "请求内容无法解析：应为 UTF-8 编码的 JSON。", 401: "请先登录。", 403: "没有权限。",
+                    404: "没有这个接口地址。", 405: "该接口不支持这种请求方法。", 413: "请求内容太大。",
+                    415: "请求内容应为 JSON（Content-Type: application/json）。", 429: "请求过于频繁，请稍后再试。"}
+        fallback = "服务暂时不可用，请稍后再试。" if exc.status_code >= 500 else "请求无法处理。"
+        message = messages.get(exc.status_code, fallback)  # never the framework's English detail
         return error_response(exc.status_code, "http_error", message, dict(exc.headers or {}))
 
     @app.exception_handler(Exception)

@@ -27,6 +27,7 @@ from assistant.routing.spec import RoutingPart
 from assistant.screening.engine import OfflineScreener
 from assistant.screening.spec import ScreeningPart
 from assistant.search import SearchService
+from assistant.security.archives import ArchiveLimits
 from assistant.security.files import secure_data_dir
 from assistant.security.limits import RateLimits
 from assistant.security.sessions import SessionManager
@@ -294,7 +295,8 @@ class Container:
             queue_store=QueueStore(self.database), routing_store=RoutingStore(self.database),
             batches=BatchStore(self.database), texts=TextStore(self.database),
             reviewer=lambda: self.review_service, tokenizer=lambda: self.tokenizer, exports_dir=s.exports_dir,
-            cache_dir=s.cache_dir, max_chars=s.ui.max_text_chars,
+            cache_dir=s.cache_dir, max_chars=s.ui.max_text_chars, max_upload_bytes=s.ui.max_upload_mb * 1024 * 1024,
+            archive_limits=ArchiveLimits.from_settings(s.security),
         )
 
     # Index lifecycle ------------------------------------------------------------------------------
