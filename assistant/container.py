@@ -347,6 +347,14 @@ class Container:
         marker.write_text(digest)
         return loaded, changed
 
+    def warm_up(self) -> None:
+        """Build the citizen path (models, index, vector store) and run it once, unaudited, before serving: the
+        first citizens must not wait behind the loading (cached properties are built under a lock)."""
+        sample = "建议在地铁站出口统一划定共享单车停放区，方便行人通行。"
+        assert self.citizen_workflow is not None
+        self.review_service.review(sample, routing="always", audit=False)
+        self.search_service.search(sample, k=3)
+
     # Health ---------------------------------------------------------------------------------------
     def health(self, *, llm: bool = True) -> HealthReport:
         """The database, the index against its manifest and the document store, the vector store, the model

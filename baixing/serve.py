@@ -63,6 +63,8 @@ def serve(container: Container, host: str | None = None, port: int | None = None
     accounts_file = container.accounts.ensure_initial_accounts(settings.data_dir)
     if accounts_file is not None:
         print(f"已创建初始账号（委员、工作人员、评估人员、管理员），用户名和密码见：{accounts_file}")
+    print("正在加载模型和索引……", flush=True)
+    container.warm_up()
     app = build_server(container)
     sweeper = TempSweeper(settings.data_dir, settings.security.temp_max_age_minutes).start()
     housekeeping = Housekeeping(container).start()
