@@ -352,7 +352,7 @@ class Container:
         first citizens must not wait behind the loading (cached properties are built under a lock)."""
         sample = "建议在地铁站出口统一划定共享单车停放区，方便行人通行。"
         assert self.citizen_workflow is not None
-        self.review_service.review(sample, routing="always", audit=False)
+        self.review_service.review(sample, routing="always", audit=False, offline_only=True)  # never the model
         self.search_service.search(sample, k=3)
 
     # Health ---------------------------------------------------------------------------------------

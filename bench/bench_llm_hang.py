@@ -29,7 +29,7 @@ from tests.fakes.openai_server import FakeOpenAIServer, slow  # noqa: E402
 IDEA = "我们小区是老旧小区，没有电梯，老人上下楼很困难，建议政府统一规划加装电梯，并给予资金补贴。"
 
 
-def measure(data_dir: Path, llm: LLMSettings, label: str) -> None:
+def measure(data_dir: Path, llm: LLMSettings, label: str, tag: str) -> None:
     """Print the seconds each citizen waited."""
     work = Path(tempfile.mkdtemp(prefix="bx-hang-")) / "var"
     shutil.copytree(data_dir, work, ignore=shutil.ignore_patterns("tmp", "*.log"))
@@ -43,7 +43,7 @@ def measure(data_dir: Path, llm: LLMSettings, label: str) -> None:
         for n in range(3):
             start = time.perf_counter()
             result = wf.submit_idea(IDEA + f"（{label}-{n}）", Proposer(name="张三", phone="13912345678"),
-                                    consent=True, idempotency_key=f"hang-{label}-{n}-{int(time.time())}")
+                                    consent=True, idempotency_key=f"hang-{tag}-{n}-{int(time.time())}")
             took = time.perf_counter() - start
             breaker = container.llm_runner.breaker.is_open
             print(f"{label}: citizen {n + 1} (API path) waited {took:5.1f} s; receipt {result.receipt_no}; "
@@ -62,10 +62,10 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--old", action="store_true", help="also measure the settings before issue 15")
     args = parser.parse_args()
-    measure(args.data_dir, LLMSettings(mode="openai"), "now (time-out 12 s, no retry, breaker after 1)")
+    measure(args.data_dir, LLMSettings(mode="openai"), "now (time-out 12 s, no retry, breaker after 1)", "now")
     if args.old:
         old = LLMSettings(mode="openai", timeout_s=60.0, max_retries=1, breaker_threshold=2)
-        measure(args.data_dir, old, "before (time-out 60 s, 1 retry, breaker after 2)")
+        measure(args.data_dir, old, "before (time-out 60 s, 1 retry, breaker after 2)", "before")
     return 0
 
 

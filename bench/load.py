@@ -1,11 +1,12 @@
 """Load test: concurrent citizens submit through /api/v1 while a staff import writes to the same database.
 
-    uv run python bench/load.py --clients 50 --ideas 3 [--database-url URL] [--import-rows 1000]
+    uv run python bench/load.py --clients 50 --ideas 3 [--database-url URL] [--import-rows 3000]
 
 It starts ``baixing serve`` in a child process (per-address limits raised, offline engines), runs a clue import of
-``--import-rows`` rows in another child process against the same database, and lets ``--clients`` threads submit
-``--ideas`` ideas each. A client retries a failed request (network error, time-out, 5xx, 429) with the SAME
-idempotency key, as the channels are told to. Afterwards the database is checked:
+``--import-rows`` rows in another child process against the same database, and — once the import has stored its
+first chunk — lets ``--clients`` threads submit ``--ideas`` ideas each. A client retries a failed request (network
+error, time-out, 5xx, 429) with the SAME idempotency key, as the channels are told to. Afterwards the database
+is checked:
 
 * stored — keys with exactly one idea; lost — keys a client got a receipt for but that are not stored, plus keys
   that never got through; duplicated — keys (or texts) stored more than once; receipts unique over all ideas;
@@ -92,13 +93,36 @@ def _wait_healthy(base: str, server: subprocess.Popen[bytes], timeout_s: float) 
     raise SystemExit("the server did not start in time")
 
 
-def _clues(path: Path, rows: int) -> Path:
+def _clues(path: Path, rows: int, run: str) -> Path:
     lines = ["标题,内容,姓名,电话"]
     for i in range(rows):
         topic = TOPICS[i % len(TOPICS)]
-        lines.append(f"{topic}{i},建议在第{i}号片区推进{topic}，方便周边居民，请相关部门研究落实。,市民{i},1370000{i:04d}")
+        lines.append(f"{run}-{topic}{i},建议在第{i}号片区推进{topic}，方便周边居民，请相关部门研究落实。,市民{i},1370000{i:04d}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _import_rows(url: str, run: str) -> int:
+    from sqlalchemy import text
+
+    from assistant.storage.db import open_database
+
+    db = open_database(url, migrate=False)
+    try:
+        with db.session() as s:
+            return int(s.execute(text("SELECT count(*) FROM ideas WHERE source = 'import' AND title LIKE :p"),
+                                 {"p": f"{run}-%"}).scalar_one())
+    finally:
+        db.dispose()
+
+
+def _wait_for_import(url: str, run: str, importer: subprocess.Popen[str], timeout_s: float = 600) -> None:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout_s and importer.poll() is None:
+        if _import_rows(url, run) > 0:
+            return
+        time.sleep(0.2)
+    raise SystemExit("the import stored nothing before the clients were to start")
 
 
 def _client(base: str, client_no: int, ideas: int, run: str, out: list[Outcome], deadline: float) -> None:
@@ -106,7 +130,7 @@ def _client(base: str, client_no: int, ideas: int, run: str, out: list[Outcome],
         for n in range(ideas):
             key = f"{run}-{client_no:03d}-{n}"
             topic = TOPICS[(client_no + n) % len(TOPICS)]
-            text = f"建议{topic}，方便市民出行和生活（第{client_no}号市民的第{n + 1}条建议）。"
+            text = f"建议{topic}，方便市民出行和生活（{run}：第{client_no}号市民的第{n + 1}条建议）。"
             body = {"text": text, "consent": True, "idempotency_key": key, "channel": "公众号",
                     "proposer": {"name": f"市民{client_no}", "phone": f"1390000{client_no:04d}"}}
             outcome = Outcome(key=key, text=text)
@@ -128,7 +152,7 @@ def _client(base: str, client_no: int, ideas: int, run: str, out: list[Outcome],
             out.append(outcome)
 
 
-def _check(url: str, outcomes: list[Outcome], import_rows: int) -> dict[str, Any]:
+def _check(url: str, outcomes: list[Outcome], import_rows: int, run: str) -> dict[str, Any]:
     from sqlalchemy import text
 
     from assistant.storage.db import open_database
@@ -136,7 +160,7 @@ def _check(url: str, outcomes: list[Outcome], import_rows: int) -> dict[str, Any
     db = open_database(url, migrate=False)
     try:
         with db.session() as s:
-            rows = list(s.execute(text("SELECT idempotency_key, receipt_no, raw_text, source FROM ideas "
+            rows = list(s.execute(text("SELECT idempotency_key, receipt_no, raw_text, source, title FROM ideas "
                                        "WHERE receipt_no IS NOT NULL")))
     finally:
         db.dispose()
@@ -158,7 +182,8 @@ def _check(url: str, outcomes: list[Outcome], import_rows: int) -> dict[str, Any
         "submissions": len(outcomes), "stored": stored, "lost": acknowledged_lost + never_through,
         "lost_after_receipt": acknowledged_lost, "never_through": never_through, "duplicated": duplicated,
         "receipt_mismatch": wrong_receipt, "receipts_unique": len(receipts) == len(set(receipts)),
-        "imported_rows": sum(1 for r in rows if r.source == "import"), "import_rows_expected": import_rows,
+        "imported_rows": sum(1 for r in rows if r.source == "import" and (r.title or "").startswith(run + "-")),
+        "import_rows_expected": import_rows, "ideas_in_database": len(rows),
     }
 
 
@@ -167,7 +192,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--ideas", type=int, default=3)
-    parser.add_argument("--import-rows", type=int, default=1000)
+    parser.add_argument("--import-rows", type=int, default=3000)
     parser.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
     parser.add_argument("--data-dir", type=Path, default=None, help="kept between runs (index, cache)")
     parser.add_argument("--deadline", type=float, default=900.0, help="seconds a client keeps retrying")
@@ -183,11 +208,11 @@ def main() -> int:
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_healthy(base, server, timeout_s=1800)
-        clues = _clues(data_dir.parent / f"clues-{int(time.time())}.csv", args.import_rows)
+        run = f"load{int(time.time())}"
+        clues = _clues(data_dir.parent / f"clues-{run}.csv", args.import_rows, run)
         importer = subprocess.Popen([sys.executable, "-c", IMPORT_SCRIPT, str(clues)], env=env, cwd=REPO,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        time.sleep(2.0)  # let the import reach its first writes
-        run = f"load{int(time.time())}"
+        _wait_for_import(url, run, importer)  # the clients start while the import is writing its chunks
         outcomes: list[Outcome] = []
         deadline = time.monotonic() + args.deadline
         start = time.perf_counter()
@@ -198,6 +223,7 @@ def main() -> int:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - start
+        during = _import_rows(url, run)
         import_out, _ = importer.communicate(timeout=3600)
         import_line = next((x for x in import_out.splitlines() if x.startswith("IMPORTED")), import_out[-500:])
     finally:
@@ -207,12 +233,13 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-    summary = _check(url, outcomes, args.import_rows)
+    summary = _check(url, outcomes, args.import_rows, run)
     latencies = sorted(o.seconds for o in outcomes if o.receipt)
     retried = [o for o in outcomes if o.attempts > 1]
     summary.update({
         "database": url.split("://", 1)[0].split("+")[0], "clients": args.clients, "ideas_per_client": args.ideas,
-        "wall_s": round(wall, 1), "import": import_line, "requests_retried": len(retried),
+        "wall_s": round(wall, 1), "import": import_line, "import_rows_when_clients_done": during,
+        "requests_retried": len(retried),
         "first_try_statuses": sorted({str(o.statuses[0]) for o in outcomes if o.statuses}),
         "retry_statuses": sorted({str(s) for o in retried for s in o.statuses[:-1]}),
         "latency_p50_s": round(statistics.median(latencies), 2) if latencies else None,
