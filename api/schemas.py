@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.cultivation.models import Element
+
 MAX_TEXT_CHARS = 20000
 KEY_PATTERN = r"^[A-Za-z0-9_.:\-]{8,128}$"
 
@@ -56,7 +58,7 @@ class ChannelOut(BaseModel):
 class QuestionOut(BaseModel):
     """A question about a missing element; answer it with POST /ideas/{receipt}/answers."""
 
-    element: Literal["problem", "affected", "evidence", "cause", "policy", "suggestion"]
+    element: Element
     text: str
 
 
@@ -121,9 +123,7 @@ class IdeaStatusOut(BaseModel):
 class AnswersIn(Strict):
     """Answers to the questions, by element (e.g. ``{"affected": "约200户居民"}``)."""
 
-    answers: dict[Literal["problem", "affected", "evidence", "cause", "policy", "suggestion"], str] = Field(
-        min_length=1, max_length=6
-    )
+    answers: dict[Element, str] = Field(min_length=1, max_length=9)
 
 
 class AnswersOut(BaseModel):

@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.accounts import AccountService
-from assistant.cultivation.engine import OfflineDrafter
+from assistant.cultivation.catalogue import load_catalogue, load_phrases
+from assistant.cultivation.engine import OfflineDrafter, profile_of
+from assistant.cultivation.gaps import missing
+from assistant.cultivation.normalize import InputNormaliser, load_cantonese, load_person
 from assistant.cultivation.service import CultivationService
 from assistant.cultivation.spec import DraftingSpec
 from assistant.errors import ConfigError
@@ -24,6 +27,7 @@ from assistant.review import IdeaReviewService, ReviewSpec
 from assistant.routing.catalogue_store import CatalogueEditor, CatalogueStore
 from assistant.routing.engine import OfflineRouter
 from assistant.routing.spec import RoutingPart
+from assistant.scheme.services import SchemeServices
 from assistant.screening.engine import OfflineScreener
 from assistant.screening.spec import ScreeningPart
 from assistant.search import SearchService
@@ -38,12 +42,16 @@ from assistant.storage.auth import AuthStore
 from assistant.storage.batches import BatchStore
 from assistant.storage.catalogue_entries import CatalogueEntryStore
 from assistant.storage.db import Database
+from assistant.storage.decisions import DecisionStore
 from assistant.storage.documents import SqlDocumentStore
 from assistant.storage.eval_runs import EvalRunStore
+from assistant.storage.handling import HandlingStore
 from assistant.storage.ideas import IdeaStore
 from assistant.storage.privacy import PrivacyStore
 from assistant.storage.queue import QueueStore
 from assistant.storage.routings import RoutingStore
+from assistant.storage.scheme_facts import SchemeFactsStore
+from assistant.storage.selection import SelectionStore
 from assistant.storage.texts import TextStore
 from assistant.tasks import TaskRunner
 from assistant.tasks.audit import AuditLogSink
@@ -131,19 +139,23 @@ class Container:
 
     @cached_property
     def embeddings(self) -> Embeddings:
-        """Offline hashed features, or an OpenAI-compatible embeddings endpoint."""
+        """multilingual-e5-small offline (bundled weights, pinned threads), or an OpenAI-compatible endpoint."""
         cfg = self.settings.embedding
         if cfg.mode == "openai":
             from retrieval.embeddings import make_openai_embeddings
 
             if not cfg.base_url:
                 raise ConfigError("已选择在线向量模型，但没有配置其地址。", "embedding.base_url is empty")
-            return make_openai_embeddings(cfg.base_url, cfg.model,
-                                          cfg.api_key.get_secret_value() if cfg.api_key else None,
-                                          timeout=cfg.timeout_s, batch_size=cfg.batch_size)
-        from retrieval.embeddings import HashedEmbeddings
+            return make_openai_embeddings(
+                cfg.base_url,
+                cfg.model,
+                cfg.api_key.get_secret_value() if cfg.api_key else None,
+                timeout=cfg.timeout_s,
+                batch_size=cfg.batch_size,
+            )
+        from retrieval.embeddings import E5Embeddings
 
-        return HashedEmbeddings(dims=cfg.dims, tokenizer=self.tokenizer)
+        return E5Embeddings(threads=cfg.threads)
 
     @cached_property
     def vector_store(self) -> ChromaVectorStore:
@@ -162,8 +174,10 @@ class Container:
     def indexer(self) -> Indexer:
         """Keeps BM25 and vectors in step with the document store."""
         from retrieval.indexer import Indexer
+        from retrieval.shipped import shipped_data_dir
 
-        return Indexer(self.settings.index_dir, self.vector_store, tokenizer=self.tokenizer)
+        sources = [shipped_data_dir(self.settings.corpus_dir)]
+        return Indexer(self.settings.index_dir, self.vector_store, tokenizer=self.tokenizer, vector_sources=sources)
 
     @cached_property
     def searcher(self) -> Searcher:
@@ -171,8 +185,17 @@ class Container:
         from retrieval.hybrid import Searcher
 
         cfg = self.settings.retrieval
-        return Searcher(self.document_store, self.settings.index_dir, self.vector_store, tokenizer=self.tokenizer,
-                        mode=cfg.mode, candidates=cfg.candidates, rrf_k=cfg.rrf_k, dense_weight=cfg.dense_weight)
+        return Searcher(
+            self.document_store,
+            self.settings.index_dir,
+            self.vector_store,
+            tokenizer=self.tokenizer,
+            mode=cfg.mode,
+            candidates=cfg.candidates,
+            rrf_k=cfg.rrf_k,
+            weights={"words": cfg.word_weight, "chars": cfg.char_weight, "dense": cfg.dense_weight},
+            floor=cfg.floor,
+        )
 
     @cached_property
     def search_service(self) -> SearchService:
@@ -184,7 +207,7 @@ class Container:
     def ingest_service(self) -> IngestService:
         """Imports users' archives into the store and syncs the index."""
         store = self.document_store
-        return IngestService(store, sync_index=lambda: self.indexer.sync(store, progress=False),
+        return IngestService(store, sync_index=lambda: self.indexer.sync(store, progress=None),
                              record_batch=store.record_batch)
 
     # Model layer, tasks and audit -----------------------------------------------------------------
@@ -250,12 +273,16 @@ class Container:
         """The offline router over the catalogue kept in the database."""
         s = self.settings
         return OfflineRouter.load(self.catalogue_store.load(), models_dir=s.models_dir, items_path=s.items_path,
-                                  taxonomy_path=s.taxonomy_path, cache_dir=s.cache_dir)
+                                  taxonomy_path=s.taxonomy_path, cache_dir=s.cache_dir,
+                                  catalogues_dir=s.catalogues_dir)
 
     @cached_property
     def review_service(self) -> IdeaReviewService:
         """Screening + routing of one text in one task (at most one model call)."""
-        return IdeaReviewService(self.tasks, ReviewSpec(ScreeningPart(self.screener), RoutingPart(self.router)))
+        script = self.normaliser
+        spec = ReviewSpec(ScreeningPart(self.screener), RoutingPart(self.router),
+                          script=lambda text: script.mandarin(script.simplified(text)))
+        return IdeaReviewService(self.tasks, spec)
 
     @cached_property
     def catalogue_editor(self) -> CatalogueEditor:
@@ -263,16 +290,32 @@ class Container:
         return CatalogueEditor(self.catalogue_store, self.review_service.use_catalogue)
 
     @cached_property
+    def normaliser(self) -> InputNormaliser:
+        """Traditional → Simplified, Cantonese → Mandarin, colloquial → formal (the drafting catalogues)."""
+        d = self.settings.catalogues_dir
+        return InputNormaliser(phrases=load_phrases(d / "phrases.yaml"), cantonese=load_cantonese(d / "cantonese.yaml"),
+                               person=load_person(d / "person.yaml"))
+
+    @cached_property
+    def drafter(self) -> OfflineDrafter:
+        """The offline drafter over the catalogues the settings name."""
+        return OfflineDrafter(normaliser=self.normaliser,
+                              catalogue=load_catalogue(self.settings.catalogues_dir / "drafting.yaml"))
+
+    def missing_elements(self, text: str) -> list[str]:
+        """What an idea still lacks, by the drafter's gap analysis (most important first)."""
+        return missing(profile_of(self.drafter, text))
+
+    @cached_property
     def cultivation_service(self) -> CultivationService:
         """Standard-format drafts, guided questions, stored sessions."""
         self.ensure_index(progress=False)
-        spec = DraftingSpec(OfflineDrafter(), self.search_service)
-        return CultivationService(self.tasks, spec, self.ideas)
+        return CultivationService(self.tasks, DraftingSpec(self.drafter), self.ideas, searcher=self.search_service)
 
     @cached_property
     def cultivation_without_search(self) -> CultivationService:
         """Drafting without retrieval (``baixing draft --no-search``; exports need no index)."""
-        return CultivationService(self.tasks, DraftingSpec(OfflineDrafter(), None), self.ideas)
+        return CultivationService(self.tasks, DraftingSpec(self.drafter), self.ideas)
 
     @cached_property
     def citizen_workflow(self) -> CitizenWorkflow:
@@ -284,7 +327,8 @@ class Container:
     def member_workflow(self) -> MemberWorkflow:
         """The member's path: open/import drafts, rubric, edits as versions, duplicates, history."""
         s = self.settings
-        return MemberWorkflow(self.cultivation_service, self.ideas, searcher=self.search_service,
+        return MemberWorkflow(self.cultivation_service, self.ideas, reviewer=self.review_service,
+                              searcher=self.search_service,
                               max_chars=s.ui.max_text_chars, max_upload_bytes=s.ui.max_upload_mb * 1024 * 1024)
 
     @cached_property
@@ -295,8 +339,21 @@ class Container:
             queue_store=QueueStore(self.database), routing_store=RoutingStore(self.database),
             batches=BatchStore(self.database), texts=TextStore(self.database),
             reviewer=lambda: self.review_service, tokenizer=lambda: self.tokenizer, exports_dir=s.exports_dir,
-            cache_dir=s.cache_dir, max_chars=s.ui.max_text_chars, max_upload_bytes=s.ui.max_upload_mb * 1024 * 1024,
-            archive_limits=ArchiveLimits.from_settings(s.security),
+            cache_dir=s.cache_dir, max_chars=s.ui.max_text_chars, grading=lambda: self.scheme.grading,
+            max_upload_bytes=s.ui.max_upload_mb * 1024 * 1024, archive_limits=ArchiveLimits.from_settings(s.security),
+        )
+
+    @cached_property
+    def scheme(self) -> SchemeServices:
+        """The scheme after submission: grading, channels, handling, feedback, members, selection, periodical."""
+        db = self.database
+        return SchemeServices(
+            ideas=self.ideas, queue=QueueStore(db), batches=BatchStore(db), decisions=DecisionStore(db),
+            handling=HandlingStore(db), facts=SchemeFactsStore(db), selection=SelectionStore(db),
+            texts=TextStore(db), advisor=lambda: self.review_service.router.advisor,
+            reviewer=lambda: self.review_service, staff=lambda: self.staff,
+            citizen_status=lambda: self.citizen_workflow.status, gaps=lambda: self.missing_elements,
+            max_chars=self.settings.ui.max_text_chars,
         )
 
     # Index lifecycle ------------------------------------------------------------------------------
@@ -396,7 +453,7 @@ class Container:
         s = self.settings
         return {
             "retrieval": s.retrieval.model_dump(),
-            "embedding": {"mode": s.embedding.mode, "dims": s.embedding.dims, "model": s.embedding.model},
+            "embedding": {"mode": s.embedding.mode, "model": s.embedding.model},
             "llm": {"mode": s.llm.mode, "model": s.llm.model},
             "prompts": s.prompts.model_dump(mode="json"),
             "database": s.database_url.split("://", 1)[0],

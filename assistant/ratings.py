@@ -72,7 +72,8 @@ def proposal_from_record(record: Any, where: str, default_id: str) -> ProposalTe
     """A proposal from one JSON object (flat, or with a ``proposal`` object)."""
     if not isinstance(record, dict):
         raise InputError(f"{where}不是 JSON 对象。", type(record).__name__)
-    body = record.get("proposal") if isinstance(record.get("proposal"), dict) else record
+    nested = record.get("proposal")
+    body: dict[str, Any] = nested if isinstance(nested, dict) else record
     title = body.get("title") or ""
     if not isinstance(title, str):
         raise InputError(f"{where}：标题应是文字。", repr(title)[:100])
@@ -454,6 +455,20 @@ class ProposalRater:
 
 
 # --- spreadsheet -----------------------------------------------------------------------------------
+def _judge_column(key: str, judge: Literal["rubric", "llm"], part: Literal["score", "reason"]
+                  ) -> Callable[[RatedProposal], Any]:
+    """A column of one judge's score or reason on dimension ``key`` (None without that judge)."""
+
+    def value(item: RatedProposal) -> Any:
+        rating = item.rubric if judge == "rubric" else item.llm
+        if rating is None:
+            return None
+        dim = next(d for d in rating.dimensions if d.key == key)
+        return dim.score if part == "score" else dim.reason
+
+    return value
+
+
 def _columns(report: RatingReport) -> list[tuple[str, int, Callable[[RatedProposal], Any]]]:
     """(header, width, value) of every column of the ranking sheet."""
     cols: list[tuple[str, int, Callable[[RatedProposal], Any]]] = [
@@ -466,16 +481,15 @@ def _columns(report: RatingReport) -> list[tuple[str, int, Callable[[RatedPropos
     ]
     for key in KEYS:
         name = DIMENSIONS[key]
-        cols.append((f"{name}", 8, lambda i, k=key: i.rubric.score(k)))
-        cols.append((f"{name}·理由", 30, lambda i, k=key: next(d.reason for d in i.rubric.dimensions if d.key == k)))
+        cols.append((f"{name}", 8, _judge_column(key, "rubric", "score")))
+        cols.append((f"{name}·理由", 30, _judge_column(key, "rubric", "reason")))
     if report.llm_backend is not None:
         cols += [("大模型总分", 10, lambda i: i.llm.total if i.llm else None),
                  ("大模型等级", 10, lambda i: i.llm.grade if i.llm else None)]
         for key in KEYS:
             name = DIMENSIONS[key]
-            cols.append((f"大模型·{name}", 10, lambda i, k=key: i.llm.score(k) if i.llm else None))
-            cols.append((f"大模型·{name}·理由", 30,
-                         lambda i, k=key: next(d.reason for d in i.llm.dimensions if d.key == k) if i.llm else None))
+            cols.append((f"大模型·{name}", 10, _judge_column(key, "llm", "score")))
+            cols.append((f"大模型·{name}·理由", 30, _judge_column(key, "llm", "reason")))
         cols.append(("大模型说明", 24, lambda i: (i.llm.fallback or "") if i.llm else ""))
     cols.append(("来源", 20, lambda i: i.proposal.source))
     return cols

@@ -7,6 +7,7 @@ runs this one spec, so what is measured is what citizens get.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -61,24 +62,33 @@ class ReviewSpec(TaskSpec[ReviewRequest, IdeaReview, LLMIdeaReview]):
     substance = True
     answer_schema = LLMIdeaReview
 
-    def __init__(self, screening: ScreeningPart, routing: RoutingPart) -> None:
+    def __init__(self, screening: ScreeningPart, routing: RoutingPart,
+                 script: Callable[[str], str] | None = None) -> None:
         self.screening = screening
         self.routing = routing
+        self.script = script
+        """Traditional → Simplified and written Cantonese → Mandarin for the offline engines (trained on
+        Simplified Mandarin); the model reads the citizen's own words."""
+
+    def _engine_text(self, text: str) -> str:
+        return self.script(text) if self.script is not None else text
 
     def offline(self, request: ReviewRequest) -> IdeaReview:
-        verdict = self.screening.offline(request.text)
-        decision = self.routing.offline(request.text) if request.wants_routing(verdict.in_scope) else None
+        text = self._engine_text(request.text)
+        verdict = self.screening.offline(text)
+        decision = self.routing.offline(text, verdict) if request.wants_routing(verdict.in_scope) else None
         return IdeaReview(verdict=verdict, decision=decision)
 
     def _decision(self, request: ReviewRequest, offline: IdeaReview) -> RoutingDecision:
-        return offline.decision or self.routing.offline(request.text)
+        return offline.decision or self.routing.offline(self._engine_text(request.text), offline.verdict)
 
     def prompt(self, request: ReviewRequest, offline: IdeaReview) -> ModelPrompt:
         decision = self._decision(request, offline)
         catalogues = {f"screening.{k}": v for k, v in self.screening.catalogues().items()}
-        catalogues.update({f"routing.{k}": v for k, v in self.routing.catalogues(request.text, decision).items()})
+        text = self._engine_text(request.text)
+        catalogues.update({f"routing.{k}": v for k, v in self.routing.catalogues(text, decision).items()})
         return ModelPrompt(
-            variables={**self.screening.variables(), **self.routing.variables(request.text, decision)},
+            variables={**self.screening.variables(), **self.routing.variables(text, decision)},
             untrusted={"text": request.text}, catalogues=catalogues,
         )
 

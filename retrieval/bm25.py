@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -25,7 +26,9 @@ class _BM25(bm25s.BM25):
     """bm25s with a faster scorer: ids within one CSC column are unique, so fancy-index add is exact."""
 
     @staticmethod
-    def _compute_relevance_from_scores(data, indptr, indices, num_docs, query_tokens_ids, dtype):  # type: ignore[override]
+    def _compute_relevance_from_scores(
+        data: np.ndarray, indptr: np.ndarray, indices: np.ndarray, num_docs: int, query_tokens_ids: Any, dtype: Any
+    ) -> np.ndarray:
         scores = np.zeros(num_docs, dtype=dtype)
         for token_id in query_tokens_ids:
             start, end = indptr[token_id], indptr[token_id + 1]
@@ -81,7 +84,7 @@ class BM25Index:
             raise ValueError("doc_ids, tokens, kinds, years and regions must have the same length")
         region_names = sorted({r or "" for r in regions})
         codes = {name: i for i, name in enumerate(region_names)}
-        kind_codes = {k: i for i, k in enumerate(DOC_KINDS)}
+        kind_codes: dict[str, int] = {k: i for i, k in enumerate(DOC_KINDS)}
         kind_col = np.fromiter((kind_codes[k] for k in kinds), dtype=np.int8, count=n)
         year_col = np.fromiter((-1 if y is None else y for y in years), dtype=np.int32, count=n)
         region_col = np.fromiter((codes[r or ""] for r in regions), dtype=np.int32, count=n)
@@ -187,6 +190,32 @@ class BM25Index:
         top = top[scores[top] > 0]
         matched = self._matched(top, token_ids, terms)
         return [BM25Result(self.doc_ids[i], float(scores[i]), matched[j]) for j, i in enumerate(top.tolist())]
+
+    def coverage(self, query_terms: Sequence[str], doc_ids: Sequence[str]) -> dict[str, float]:
+        """Share of the query's IDF mass (terms known to the index) that each document contains, 0..1.
+        Documents not in the index get 0."""
+        if self._engine is None or not doc_ids:
+            return dict.fromkeys(doc_ids, 0.0)
+        vocab = self._engine.vocab_dict
+        terms = [t for t in dict.fromkeys(query_terms) if t and t in vocab]
+        if not terms:
+            return dict.fromkeys(doc_ids, 0.0)
+        token_ids = [vocab[t] for t in terms]
+        indptr = self._engine.scores["indptr"]
+        n = max(len(self.doc_ids), 1)
+        df = np.array([indptr[i + 1] - indptr[i] for i in token_ids], dtype=np.float64)
+        idf = dict(zip(terms, np.log(1.0 + (n - df + 0.5) / (df + 0.5)), strict=True))
+        total = sum(idf.values())
+        rows = [(d, self.row_of(d)) for d in doc_ids]
+        known = [(d, r) for d, r in rows if r is not None]
+        order = np.array([r for _, r in known], dtype=np.int64)
+        result = dict.fromkeys(doc_ids, 0.0)
+        if len(order):
+            sort = np.argsort(order)
+            matched = self._matched(order[sort], token_ids, terms)
+            for j, pos in enumerate(sort.tolist()):
+                result[known[pos][0]] = float(sum(idf[t] for t in matched[j]) / total) if total > 0 else 0.0
+        return result
 
     def _matched(self, top: np.ndarray, token_ids: list[int], terms: list[str]) -> list[list[str]]:
         """For each document in ``top``, the query terms it contains (from the CSC postings)."""

@@ -41,11 +41,31 @@ class Document(BaseModel):
         return f"{self.title}\n{self.text}"
 
     def citation(self) -> str:
-        """How a user cites it: 《title》第X条 for policies, the title and id otherwise."""
+        """How a user cites it, saying where it comes from: 《title》第X条 for policies (with a warning when the
+        rule is another place's), the origin label, title and id otherwise (e.g. 外地类似留言（A市，2019年）「…」)."""
+        from retrieval.origins import origin_of
+
+        origin = origin_of(self)
         if self.kind == "policy":
-            return f"《{self.title}》{self.article or ''}"
-        label = "往期提案" if self.kind == "proposal" else "往期留言"
-        return f"{label}「{self.title}」({self.doc_id})"
+            base = f"《{self.title}》{self.article or ''}"
+            return base if origin.applies_to_guangzhou else f"{base}（{origin.jurisdiction}法规，不适用于广州）"
+        return f"{origin.label}「{self.title}」({self.doc_id})"
+
+
+class Origin(BaseModel):
+    """Jurisdiction and provenance of a document."""
+
+    jurisdiction: str = Field(
+        description="外地 / 广州市 / 本系统 for messages and proposals; 全国 / 广东省 / 广州市 / "
+        "another province or city for policies."
+    )
+    place: str | None = Field(default=None, description="Region as recorded (A市, 西地省, 深圳 …).")
+    year: int | None = None
+    applies_to_guangzhou: bool = Field(
+        description="Whether the document speaks for Guangzhou (a rule in force "
+        "there, or a message/proposal from there)."
+    )
+    label: str = Field(description="Chinese label to show, e.g. 外地类似留言（A市，2019年）.")
 
 
 class Hit(BaseModel):
@@ -62,6 +82,16 @@ class Hit(BaseModel):
     region: str | None = None
     article: str | None = None
     reply: str | None = Field(default=None, description="The government's reply for items, if any.")
+    similarity: float | None = Field(
+        default=None, description="Cosine of query and passage vectors (e5; compressed, ~0.8-0.95); None without."
+    )
+    relevance: float | None = Field(
+        default=None, description="Probability (0..1) that the hit is about the same thing (retrieval.relevance)."
+    )
+    relevant: bool = Field(
+        default=True, description="Above the relevance floor: safe to show as similar or to cite as a reference."
+    )
+    origin: Origin | None = Field(default=None, description="Jurisdiction, year and a Chinese label to show.")
 
 
 class SearchFilters(BaseModel):

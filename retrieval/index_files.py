@@ -5,7 +5,7 @@ Layout of ``index_dir``::
     manifest.json        small; rewritten atomically as the last step of a sync
     .sync.lock           advisory lock serialising syncs
     tokens.sqlite        doc_id -> content hash, filter columns and BM25 terms (a cache)
-    gen-000007/          the BM25 index of generation 7 and the fingerprints it reflects
+    gen-000007/          the word and character-bigram BM25 indexes of generation 7 and the fingerprints it reflects
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ LOCK = ".sync.lock"
 TOKENS_DB = "tokens.sqlite"
 FINGERPRINTS = "fingerprints.json"
 BM25_SUBDIR = "bm25"
+CHARS_SUBDIR = "bm25_chars"
 FORMAT_VERSION = 1
 _SEP = "\x1f"
 

@@ -1,4 +1,8 @@
-"""Incremental, idempotent indexing of a DocumentStore into the BM25 index and the Chroma collection."""
+"""Incremental, idempotent indexing of a DocumentStore into the BM25 indexes and the Chroma collection.
+
+Vectors come from the shipped file when the hash of a document's passage matches (:mod:`retrieval.shipped_vectors`);
+only the rest is embedded, with a progress bar.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,10 @@ from tqdm import tqdm
 
 from retrieval.bm25 import BM25Index
 from retrieval.documents import Document, DocumentStore
-from retrieval.embeddings import HashedEmbeddings, embed_texts
+from retrieval.embeddings import embed_texts, passage_hash, passage_text
 from retrieval.index_files import (
     BM25_SUBDIR,
+    CHARS_SUBDIR,
     FINGERPRINTS,
     TOKENS_DB,
     CachedTokens,
@@ -31,7 +36,8 @@ from retrieval.index_files import (
     write_manifest,
 )
 from retrieval.parallel import BatchAnalyser
-from retrieval.tokenizer import Analysis, ChineseTokenizer, default_tokenizer
+from retrieval.shipped_vectors import REPO_DATA_DIR, ShippedVectors, load_shipped_vectors
+from retrieval.tokenizer import BIGRAM_MARK, Analysis, ChineseTokenizer, default_tokenizer
 from retrieval.vector_store import ChromaVectorStore, vector_metadata
 
 
@@ -45,6 +51,7 @@ class SyncReport:
     unchanged: int = 0
     tokenised: int = 0
     embedded: int = 0
+    reused_vectors: int = 0
     documents: int = 0
     bm25_rebuilt: bool = False
     seconds: float = 0.0
@@ -79,16 +86,23 @@ class Indexer:
         vector_store: ChromaVectorStore,
         tokenizer: ChineseTokenizer | None = None,
         batch_size: int = 500,
-        embed_batch_size: int = 64,
-        max_embed_chars: int = 2000,
+        embed_batch_size: int = 32,
+        vector_sources: Sequence[Path] = (REPO_DATA_DIR,),
     ) -> None:
         self.index_dir = Path(index_dir)
         self.vector_store = vector_store
         self.embeddings = vector_store.embeddings
-        self.tokenizer = tokenizer or getattr(self.embeddings, "tokenizer", None) or default_tokenizer()
+        self.tokenizer = tokenizer or default_tokenizer()
         self.batch_size = batch_size
         self.embed_batch_size = embed_batch_size
-        self.max_embed_chars = max_embed_chars
+        self.vector_sources = [Path(p) for p in vector_sources]
+        self._shipped: ShippedVectors | None = None
+
+    def shipped_vectors(self) -> ShippedVectors:
+        """Precomputed vectors of this embedding space (loaded once; empty when none ship)."""
+        if self._shipped is None:
+            self._shipped = load_shipped_vectors(self.vector_store.space_id, self.vector_sources)
+        return self._shipped
 
     # Status ---------------------------------------------------------------------------------------
     def manifest(self) -> Manifest | None:
@@ -123,8 +137,10 @@ class Indexer:
         return BM25Index.load(self.index_dir / manifest.gen_dir / BM25_SUBDIR)
 
     # Sync -----------------------------------------------------------------------------------------
-    def sync(self, store: DocumentStore, progress: bool = True) -> SyncReport:
+    def sync(self, store: DocumentStore, progress: bool | None = True) -> SyncReport:
         """Bring the indexes in line with ``store``: process new/changed docs, drop removed ones.
+
+        ``progress``: show tqdm bars (None: only when stderr is a terminal, e.g. ``baixing ingest``).
 
         Syncs of the same ``index_dir`` are serialised (an advisory file lock, across processes).
         """
@@ -135,7 +151,7 @@ class Indexer:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _sync(self, store: DocumentStore, progress: bool) -> SyncReport:
+    def _sync(self, store: DocumentStore, progress: bool | None) -> SyncReport:
         report = SyncReport(space_id=self.vector_store.space_id)
         manifest = self.manifest()
         remove_stale_generations(self.index_dir, manifest.gen_dir if manifest else None)
@@ -204,17 +220,19 @@ class Indexer:
         replace: set[str],
         cache: TokenCache,
         report: SyncReport,
-        progress: bool,
+        progress: bool | None,
     ) -> None:
         """Tokenise, cache terms, and embed + write vectors where needed, batch by batch.
 
         Large jobs tokenise in worker processes one batch ahead, while this process writes vectors
         (Chroma's bindings hold the GIL while writing, so a thread would not overlap anything).
         """
-        hashed = isinstance(self.embeddings, HashedEmbeddings)
         batches = [list(todo[i : i + self.batch_size]) for i in range(0, len(todo), self.batch_size)]
+        to_embed = len(dense)
+        hide = None if progress is None else not progress
         with (
-            tqdm(total=len(todo), disable=not progress, desc="indexing", unit="doc") as bar,
+            tqdm(total=len(todo), disable=hide, desc="indexing", unit="doc") as bar,
+            tqdm(total=to_embed, disable=hide if to_embed else True, desc="vectors", unit="doc") as vbar,
             BatchAnalyser(self.tokenizer, len(todo)) as analyser,
         ):
 
@@ -227,24 +245,43 @@ class Indexer:
             for number in range(len(batches)):
                 assert pending is not None
                 batch, future = pending
-                # Queue the next batch's tokenising before this batch's vectors are written.
+                # Queue the next batch's tokenising before this batch's vectors are computed and written.
                 pending = start(batches[number + 1]) if number + 1 < len(batches) else None
                 analyses = future.result()
                 cache.put(
-                    CachedTokens(d.doc_id, current[d.doc_id], d.kind, d.year, d.region, a.terms)
+                    CachedTokens(d.doc_id, current[d.doc_id], d.kind, d.year, d.region, self.tokenizer.index_terms(a))
                     for d, a in zip(batch, analyses, strict=True)
                 )
                 report.tokenised += len(batch)
-                rows = [j for j, d in enumerate(batch) if d.doc_id in dense]
-                if rows:
-                    if hashed:
-                        vectors = self.embeddings.embed_analyses([analyses[j] for j in rows])
-                    else:
-                        texts = [batch[j].index_text()[: self.max_embed_chars] for j in rows]
-                        vectors = embed_texts(self.embeddings, texts, self.embed_batch_size)
-                    self._upsert([batch[j] for j in rows], vectors, replace)
-                    report.embedded += len(rows)
+                need = [d for d in batch if d.doc_id in dense]
+                if need:
+                    vectors = self._vectors(need, report, vbar)
+                    self._upsert(need, vectors, replace)
                 bar.update(len(batches[number]))
+
+    def _vectors(self, docs: list[Document], report: SyncReport, bar: tqdm) -> np.ndarray:
+        """Passage vectors of ``docs``: shipped ones where the passage hash matches, embedded otherwise."""
+        space = self.vector_store.space_id
+        texts = [passage_text(d) for d in docs]
+        found, shipped = self.shipped_vectors().lookup([passage_hash(space, t) for t in texts])
+        missing = [i for i in range(len(docs)) if not found[i]]
+        vectors = np.zeros((len(docs), shipped.shape[1] if len(shipped) else 0), dtype=np.float32)
+        if len(shipped):
+            vectors[found] = shipped
+        report.reused_vectors += int(found.sum())
+        bar.update(int(found.sum()))
+        if missing:
+            fresh = []
+            for start in range(0, len(missing), self.embed_batch_size):
+                part = missing[start : start + self.embed_batch_size]
+                fresh.append(embed_texts(self.embeddings, [texts[i] for i in part], self.embed_batch_size))
+                bar.update(len(part))
+            embedded = np.concatenate(fresh)
+            if vectors.shape[1] == 0:
+                vectors = np.zeros((len(docs), embedded.shape[1]), dtype=np.float32)
+            vectors[missing] = embedded
+            report.embedded += len(missing)
+        return vectors
 
     def _upsert(self, docs: list[Document], vectors: np.ndarray, replace: set[str]) -> None:
         """Write vectors; changed ones are deleted first (Chroma's in-place update is far slower than add)."""
@@ -273,5 +310,8 @@ class Indexer:
             kinds.append(row.kind)
             years.append(row.year)
             regions.append(row.region)
-        BM25Index.build(ids, terms, kinds, years, regions).save(folder / BM25_SUBDIR)
+        words = [[t for t in row if not t.startswith(BIGRAM_MARK)] for row in terms]
+        grams = [[t[1:] for t in row if t.startswith(BIGRAM_MARK)] for row in terms]
+        BM25Index.build(ids, words, kinds, years, regions).save(folder / BM25_SUBDIR)
+        BM25Index.build(ids, grams, kinds, years, regions).save(folder / CHARS_SUBDIR)
         write_json_atomic(folder / FINGERPRINTS, {i: current[i] for i in ids})

@@ -1,6 +1,7 @@
 """Chinese tokenisation for both retrievers: jieba words with a domain dictionary and stop words.
 
-One jieba pass per text yields both the BM25 terms and the features of the hashed embedding.
+One jieba pass per text yields the word terms; the same text's CJK runs yield character bigrams. Both
+lexical channels see the text without numbers and time spans.
 """
 
 from __future__ import annotations
@@ -30,8 +31,37 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ASCII_RUN = re.compile(r"[0-9a-z]{2,}")
 _HAS_WORD_CHAR = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _DEFAULT_FREQ = 5000
-ANALYSIS_VERSION = 1
-"""Bump when :meth:`ChineseTokenizer.analyse` changes its output: cached terms and hashed vectors go stale."""
+ANALYSIS_VERSION = 2
+"""Bump when :meth:`ChineseTokenizer.analyse` changes its output: cached BM25 terms go stale."""
+
+
+_CN_DIGITS = "零〇一二三四五六七八九十百千万亿两几半"
+_UNITS = (
+    "年|月份|月|日|号|天|周|星期|小时|钟头|分钟|秒|岁|次|元|块钱|块|毛"
+    "|米|公里|平方米|平米|亩|户|人|名|辆|吨|斤|公斤|倍|届|期|回"
+)
+_NUMBER_SPAN = re.compile(
+    rf"(?<![A-Za-z0-9.])[0-9]+(?:[.:：/-][0-9]+)*(?![A-Za-z0-9])(?:[多余来])?(?:个)?(?:多|余)?(?:{_UNITS})*"
+    rf"|[{_CN_DIGITS}]{{2,}}(?:[多余来])?(?:个)?(?:多|余)?(?:{_UNITS})*"
+    rf"|[{_CN_DIGITS}](?:个)?(?:多|余)?(?:{_UNITS})+"
+)
+KEEP_NUMBERS = frozenset({"12345", "12315", "12369", "12306", "110", "119", "120", "122", "12333", "12319"})
+"""Service numbers that mean something (hotlines); every other number or quantity is dropped."""
+
+
+def strip_numbers(text: str) -> str:
+    """Blank out numbers, quantities and spans of time (二十多, 一天, 3月, 500米, 2019年, 一个多月, 半年):
+    they describe one message's circumstances, not its topic, and made unrelated messages match."""
+
+    def repl(match: re.Match[str]) -> str:
+        span = match.group(0)
+        return span if span in KEEP_NUMBERS else " "
+
+    return _NUMBER_SPAN.sub(repl, text)
+
+
+BIGRAM_MARK = "\x02"
+"""Prefix of character-bigram terms in a cached term list (kept apart from word terms)."""
 
 
 @dataclass(slots=True)
@@ -41,7 +71,7 @@ class Analysis:
     ``words``: content words (stop words and punctuation dropped, latin lower-cased), in order;
     ``terms``: ``words`` plus dictionary sub-words of long words and latin/digit runs inside mixed words
     (for recall, cf. jieba search mode);
-    ``runs``: maximal runs of CJK characters, the source of character unigrams and bigrams.
+    ``runs``: maximal runs of CJK characters (numbers and time spans removed), the source of bigrams.
     """
 
     words: list[str] = field(default_factory=list)
@@ -52,9 +82,14 @@ class Analysis:
         """Character unigrams of the CJK runs (minus ``stop_chars``)."""
         return [ch for run in self.runs for ch in run if ch not in stop_chars]
 
-    def bigrams(self) -> list[str]:
-        """Character bigrams inside each CJK run."""
-        return [run[i : i + 2] for run in self.runs for i in range(len(run) - 1)]
+    def bigrams(self, stop_chars: frozenset[str] = frozenset()) -> list[str]:
+        """Character bigrams inside each CJK run (those made only of ``stop_chars`` left out)."""
+        return [
+            gram
+            for run in self.runs
+            for i in range(len(run) - 1)
+            if not ((gram := run[i : i + 2])[0] in stop_chars and gram[1] in stop_chars)
+        ]
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -142,7 +177,9 @@ class ChineseTokenizer:
         return list(self._tokenizer().cut(text, HMM=self._hmm))
 
     def analyse(self, text: str) -> Analysis:
-        """One jieba pass: content words, BM25 terms (with sub-words) and CJK runs."""
+        """One jieba pass: content words, BM25 terms (with sub-words) and CJK runs; numbers and
+        time spans are removed first (:func:`strip_numbers`)."""
+        text = strip_numbers(text)
         tk = self._tokenizer()
         freq = tk.FREQ
         stop = self.stopwords
@@ -173,13 +210,13 @@ class ChineseTokenizer:
         """Tokens for BM25: words minus stop words (plus dictionary sub-words), latin lower-cased."""
         return self.analyse(text).terms
 
+    def index_terms(self, analysis: Analysis) -> list[str]:
+        """What the token cache keeps: word terms, then character bigrams marked with :data:`BIGRAM_MARK`."""
+        return analysis.terms + [BIGRAM_MARK + g for g in analysis.bigrams(self.stop_chars)]
+
     def query_terms(self, text: str) -> list[str]:
         """BM25 query tokens: :meth:`terms`, de-duplicated, order kept."""
         return list(dict.fromkeys(self.terms(text)))
-
-    def features(self, text: str) -> Analysis:
-        """Features of the hashed embedding: terms (words + sub-words), CJK runs for unigrams and bigrams."""
-        return self.analyse(text)
 
 
 @lru_cache(maxsize=1)

@@ -26,8 +26,8 @@ WHERE_LIMIT = 1000
 side before Chroma's ``where``, whose cost grows with the number of matching ids (~3-10 µs each)."""
 MAX_OVERFETCH = 3000
 DEFAULT_HNSW: dict[str, Any] = {"ef_search": 1000, "ef_construction": 100, "max_neighbors": 16}
-"""HNSW parameters of new collections. Hashed vectors are hard for HNSW: with Chroma's default ef_search
-(100) recall@50 against exact search was 0.56 on the shipped policies, with 1000 it is 0.93 (~5 ms)."""
+"""HNSW parameters of new collections: with e5 vectors (21k shipped passages) ef_search 1000 gives recall@50 = 1.0
+against exact search at ~13 ms p50; 200 gave 0.994 and was not measurably faster."""
 _SPACE_KEY = "embedding_space"
 
 
@@ -133,10 +133,10 @@ class ChromaVectorStore:
             dims = getattr(self.embeddings, "dims", None)
             if dims:
                 metadata["dims"] = int(dims)
-            name = self.names[kind]
+            name = self.names[kind]  # type: ignore[index]  # an unknown kind is a KeyError, as it should be
             coll = self.client.get_or_create_collection(
                 name=name,
-                configuration={"hnsw": dict(self.hnsw)},  # type: ignore[typeddict-item]
+                configuration={"hnsw": dict(self.hnsw)},  # type: ignore[arg-type]
                 metadata=metadata,
                 embedding_function=adapter,  # type: ignore[arg-type]
             )
@@ -198,6 +198,22 @@ class ChromaVectorStore:
                 offset += step
         return ids
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by id (ids not stored are absent)."""
+        found: dict[str, np.ndarray] = {}
+        if not ids:
+            return found
+        for kind in DOC_KINDS:
+            got = self.collection(kind).get(ids=list(ids), include=["embeddings"])
+            embeddings = got.get("embeddings")
+            if embeddings is None:
+                continue
+            for doc_id, vec in zip(got["ids"], embeddings, strict=True):
+                found[doc_id] = np.asarray(vec, dtype=np.float32)
+            if len(found) == len(set(ids)):
+                break
+        return found
+
     def query(
         self,
         vector: np.ndarray,
@@ -248,7 +264,7 @@ class ChromaVectorStore:
 
     def _query(self, kind: str, vector: np.ndarray, k: int, where: dict[str, Any] | None) -> list[DenseResult]:
         res = self.collection(kind).query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],  # type: ignore[arg-type]
             n_results=k,
             where=where,
             include=["distances"],

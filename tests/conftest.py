@@ -51,7 +51,8 @@ def mini_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data.mkdir()
     for folder in ("catalogues", "dict"):
         shutil.copytree(REPO_ROOT / "corpus" / folder, root / folder)
-    shutil.copy(REPO_ROOT / "corpus" / "data" / "taxonomy.jsonl.gz", data / "taxonomy.jsonl.gz")
+    for name in ("taxonomy.jsonl.gz", "vectors-e5.npz"):
+        shutil.copy(REPO_ROOT / "corpus" / "data" / name, data / name)
     shipped = REPO_ROOT / "corpus" / "data"
     _write_subset(shipped / "items.jsonl.gz", data / "items.jsonl.gz", MINI_ITEMS)
     with gzip.open(shipped / "policies.jsonl.gz", "rt", encoding="utf-8") as handle:

@@ -21,11 +21,12 @@ from ui.proposal_view import (
     points_text,
     receipt_markdown,
     sources_markdown,
-    status_markdown,
     stream_markdown,
     text_points,
     verdict_markdown,
 )
+from ui.scheme_citizen import build_rating
+from ui.scheme_citizen import lookup as scheme_lookup
 from ui.session import guarded, limit
 
 MAX_QUESTIONS = 3
@@ -90,6 +91,7 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
         lookup_phone = gr.Textbox(label="提交时填写的联系电话", elem_id="citizen-lookup-phone")
         lookup = gr.Button("查询", elem_id="citizen-lookup")
         lookup_result = gr.Markdown(elem_id="citizen-lookup-result")
+        build_rating(container, receipt_no, lookup_phone, lookup_result)
 
     def draft_outputs(update: DraftUpdate, message: str) -> dict[Any, Any]:
         d = update.draft
@@ -185,7 +187,7 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
     @guarded(container, "citizen status")
     def on_lookup(number: str, phone_number: str) -> str:
         limit(container, "lookup")
-        return status_markdown(wf().status(number, phone_number))
+        return scheme_lookup(container, number, phone_number)
 
     draft_fields = [draft_id, asked, stream, draft_box, title, analysis, suggestions, notes, sources, question_box,
                     status, *answers]

@@ -22,7 +22,7 @@ from evals.runner import container_for, run_suite
 from evals.store import RunStore
 from evals.suites import SUITES
 from ui.downloads import cache_dir, offer
-from ui.session import guarded, limit, require_role
+from ui.session import guarded, limit, max_upload_bytes, require_role
 
 BACKENDS = [("离线规则（无需大模型）", "offline"), ("在线大模型（按设置 llm.base_url）", "openai")]
 FIGURES = ("confusion", "calibration", "abstention", "latency")
@@ -112,7 +112,7 @@ def _build_run_tab(container: Any, store: RunStore, session: gr.State, root_for:
         root = root_for(name, chosen, model_name or "", prompt or "")
         if path:
             limit(container, "upload")
-            check_upload(Path(path), int(container.settings.ui.max_upload_mb) * 2**20, "数据集文件")
+            check_upload(Path(path), max_upload_bytes(container), "数据集文件")
         run = run_suite(root, name, dataset=path or None, actor=user,
                         progress=lambda f, m: progress(f, desc=m))
         return shown(run, "评测完成")
@@ -204,7 +204,7 @@ def _build_ratings_tab(container: Any, session: gr.State) -> None:
             raise InputError("请先上传要评分的提案文件。", "no files")
         limit(container, "upload")
         for p in paths:
-            check_upload(Path(p), int(container.settings.ui.max_upload_mb) * 2**20, "提案文件")
+            check_upload(Path(p), max_upload_bytes(container), "提案文件")
         proposals = load_proposals([Path(p) for p in paths])
         rater = ProposalRater(container.tasks if with_llm else None)
         result = rater.rate(user, proposals, shortlist=int(top or 0), rank_by=order,  # type: ignore[arg-type]

@@ -30,7 +30,8 @@ from ui.proposal_view import (
     text_points,
     versions_markdown,
 )
-from ui.session import guarded, limit
+from ui.scheme_member import build_member_scheme
+from ui.session import guarded, limit, max_upload_bytes
 
 NO_DRAFT = "请先打开或导入一份草稿。"
 
@@ -143,7 +144,7 @@ def build_member_page(container: Any, session: gr.State) -> None:
         if file:
             path = Path(file)
             limit(container, "upload")
-            check_upload(path, int(container.settings.ui.max_upload_mb) * 2**20, "Word 文件")
+            check_upload(path, max_upload_bytes(container), "Word 文件")
             view = wf().import_docx(user, path.read_bytes(), path.name, receipt_no or "")
         elif (text or "").strip():
             view = wf().import_text(user, text, receipt_no or "")
@@ -209,6 +210,7 @@ def build_member_page(container: Any, session: gr.State) -> None:
     save.click(on_save, inputs=[session, draft_id, title, analysis, suggestions], outputs=view_outputs)
     duplicates.click(on_duplicates, inputs=[session, draft_id], outputs=[duplicate_report])
     compare.click(on_compare, inputs=[session, draft_id, before, after], outputs=[diff])
+    build_member_scheme(container, session)
 
 
 def _history(view: MemberDraft) -> str:

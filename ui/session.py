@@ -129,8 +129,18 @@ def owner_key(container: Any, request: Any = None) -> str | None:
 
 
 def limit(container: Any, action: Action) -> None:
-    """Count one ``action`` from this request's address (RateLimited with a Chinese message when over)."""
-    container.rate_limits.check(action, request_address(container))
+    """Count one ``action`` from this request's address (RateLimited with a Chinese message when over). Outside a
+    web request (a handler called directly) there is no address to count, so nothing is counted."""
+    request = current_request()
+    if request is None:
+        return
+    container.rate_limits.check(action, request_address(container, request))
+
+
+def max_upload_bytes(container: Any) -> int:
+    """The largest accepted upload (``ui.max_upload_mb``; 20 MiB when the root has no settings)."""
+    settings = getattr(container, "settings", None)
+    return int(settings.ui.max_upload_mb if settings is not None else 20) * 1024 * 1024
 
 
 # the handler wrapper ---------------------------------------------------------------------------------

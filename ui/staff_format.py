@@ -75,6 +75,8 @@ def _routing_md(routing: RoutingView) -> list[str]:
         lines.append(f"- 对口专委会：**{escape_md(routing.committee)}**　{escape_md(routing.committee_reason or '')}")
     if routing.channel:
         lines.append(f"- 处理通道：**{escape_md(routing.channel)}**　{escape_md(routing.channel_reason or '')}")
+    if routing.linkage_reason:
+        lines.append(f"- 上下联动：{escape_md(routing.linkage_reason)}")
     if routing.abstain:
         lines.append(f"- **注意：建议人工分办**：{escape_md(routing.abstain_reason or '自动建议把握不大。')}")
     if routing.confirmed:

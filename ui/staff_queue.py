@@ -12,6 +12,8 @@ from assistant.staff import StaffServices
 from assistant.staff.models import QueueFilters, RoutingEdit, UnitChoice
 from assistant.staff.queue import STATUS_ZH
 from assistant.storage.enums import Role
+from ui.scheme_format import grade_markdown
+from ui.scheme_staff import GRADE_CHOICES, grade_edit
 from ui.session import guarded, require_role
 from ui.staff_format import QUEUE_HEADERS, detail_markdown, page_label, parse_day, queue_rows
 
@@ -72,6 +74,14 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
         revise = gr.Checkbox(label="修改已确认的分办", value=False, elem_id="staff-routing-revise")
         confirm = gr.Button("确认分办", variant="primary", elem_id="staff-confirm")
         confirm_status = gr.Markdown("", elem_id="staff-confirm-status")
+    with gr.Group(elem_id="staff-grade-form"):
+        gr.Markdown("#### 线索分级（系统已给出建议，见上方“线索分级”；确认或修改时请写明理由）")
+        with gr.Row():
+            grade = gr.Dropdown(list(GRADE_CHOICES), label="分级", elem_id="staff-grade")
+            refer_to = gr.Textbox(label="转办渠道（转其他渠道时）", elem_id="staff-grade-refer")
+            merge_into = gr.Textbox(label="牵头线索受理编号（并入1+N时）", elem_id="staff-grade-merge")
+        grade_reason = gr.Textbox(label="分级理由", lines=2, elem_id="staff-grade-reason")
+        grade_button = gr.Button("确认分级", elem_id="staff-grade-confirm")
 
     filters = [status, domain, scope, routing, d_from, d_to, text]
     form = [detail, lead, co, committee, channel, domain_edit, note, revise, current]
@@ -102,8 +112,9 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
         co_names = [u.name for u in shown if u.role == "协办"]
         confirmed = bool(r and r.confirmed)
         state = {"idea_id": item.idea_id, "routing_id": r.routing_id if r else None, "confirmed": confirmed}
+        graded = container.scheme.grading.view(user, idea_id)
         return [
-            detail_markdown(item),
+            detail_markdown(item) + "\n\n" + grade_markdown(graded),
             gr.update(choices=units, value=lead_name),
             gr.update(choices=units, value=co_names),
             gr.update(choices=committees, value=(r.final_committee or r.committee) if r else None),
@@ -148,6 +159,15 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
                               revise=bool(revise_it))
         return [*open_idea(staff, state["idea_id"]), f"已确认分办：主办 {lead_name}。确认记录已存档。"]
 
+    @guarded(container, "staff grade clue")
+    def do_grade(user: Any, state: dict[str, Any] | None, choice: str | None, why: str, to: str, lead: str
+                 ) -> list[Any]:
+        staff = require_role(user, Role.STAFF)
+        if not state or not state.get("idea_id"):
+            raise InputError("请先打开一条线索，再分级。", "no idea open")
+        view = container.scheme.grading.grade(staff, state["idea_id"], grade_edit(choice, why, to, lead))
+        return [*open_idea(staff, state["idea_id"]), f"已确认分级：{view.grade_zh}。"]
+
     search.click(do_search, inputs=[session, *filters], outputs=[table, ids, page, label])
     text.submit(do_search, inputs=[session, *filters], outputs=[table, ids, page, label])
     prev_btn.click(do_prev, inputs=[session, page, *filters], outputs=[table, ids, page, label])
@@ -157,3 +177,5 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
     receipt.submit(do_open, inputs=[session, receipt], outputs=form)
     confirm.click(do_confirm, inputs=[session, current, lead, co, committee, channel, domain_edit, note, revise],
                   outputs=[*form, confirm_status])
+    grade_button.click(do_grade, inputs=[session, current, grade, grade_reason, refer_to, merge_into],
+                       outputs=[*form, confirm_status])

@@ -9,6 +9,18 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    "ChannelPointer": "models",
+    "ClaimReport": "claims",
+    "ContextReference": "models",
+    "DraftRequest": "models",
+    "Evidence": "claims",
+    "InputNormaliser": "normalize",
+    "Reference": "models",
+    "check_claims": "claims",
+    "enforce_claims": "claims",
+    "extract_personal_data": "privacy",
+    "from_hit": "references",
+    "from_hits": "references",
     "Attribution": "models",
     "CultivationService": "service",
     "DraftProposal": "models",

@@ -1,20 +1,34 @@
-"""Loads the drafting catalogue (``corpus/catalogues/drafting.yaml``) and the phrase table, once."""
+"""Loads the drafting catalogue (``drafting.yaml`` in the catalogues folder) and the phrase table, once.
+
+The folder is the one the settings name (``BAIXING_PATHS__CATALOGUES``, default ``<corpus_dir>/catalogues``); the
+composition root passes it explicitly, and components built without one read the same settings.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from assistant.settings import REPO_ROOT
+from assistant.settings import load_settings
 
-CATALOGUE_DIR = REPO_ROOT / "corpus" / "catalogues"
-DRAFTING_FILE = CATALOGUE_DIR / "drafting.yaml"
-PHRASES_FILE = CATALOGUE_DIR / "phrases.yaml"
+DRAFTING_FILE = "drafting.yaml"
+PHRASES_FILE = "phrases.yaml"
+
+
+@lru_cache(maxsize=1)
+def catalogues_dir() -> Path:
+    """The catalogues folder of the settings in force."""
+    return load_settings().catalogues_dir
+
+
+def catalogue_file(name: str) -> Path:
+    """A file of the catalogues folder."""
+    return catalogues_dir() / name
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,17 @@ class Frame:
     pattern: re.Pattern[str]
     template: str
     key: str = ""
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """A well-known measure for a described problem (``pattern`` found → ``measure``; ``title`` for the topic)."""
+
+    pattern: re.Pattern[str]
+    key: str
+    measure: str
+    title: str
+    always: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,7 +82,8 @@ class DraftingCatalogue:
     request_trail: re.Pattern[str] = re.compile(r"(?!)")
     request_disposal: re.Pattern[str] = re.compile(r"(?!)")
     request_frames: tuple[Frame, ...] = ()
-    remedies: tuple[Frame, ...] = ()
+    remedies: tuple[Remedy, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict)
 
     def template(self, template_name: str, /, **values: Any) -> str:
         """A filled text template."""
@@ -77,9 +103,13 @@ class DraftingCatalogue:
         return any(p.search(sentence) for p in self.actor_patterns)
 
 
+def load_catalogue(path: Path | None = None) -> DraftingCatalogue:
+    """The drafting catalogue (default: ``drafting.yaml`` of the catalogues folder)."""
+    return _load_catalogue(path or catalogue_file(DRAFTING_FILE))
+
+
 @lru_cache(maxsize=4)
-def load_catalogue(path: Path = DRAFTING_FILE) -> DraftingCatalogue:
-    """Parse the drafting catalogue."""
+def _load_catalogue(path: Path) -> DraftingCatalogue:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     elements = raw["elements"]
     return DraftingCatalogue(
@@ -102,7 +132,9 @@ def load_catalogue(path: Path = DRAFTING_FILE) -> DraftingCatalogue:
         request_trail=re.compile(raw["requests"]["trail"]),
         request_disposal=re.compile(raw["requests"]["disposal"]),
         request_frames=_frames(raw["requests"]["frames"]),
-        remedies=_frames(raw["remedies"]),
+        remedies=tuple(Remedy(re.compile(r["pattern"]), r["key"], r["measure"], r["title"], bool(r.get("always")))
+                       for r in raw["remedies"]),
+        raw=raw,
     )
 
 
@@ -110,8 +142,12 @@ def _frames(raw: list[dict[str, str]]) -> tuple[Frame, ...]:
     return tuple(Frame(re.compile(f["pattern"]), f["template"], f.get("key", "")) for f in raw)
 
 
-@lru_cache(maxsize=4)
-def load_phrases(path: Path = PHRASES_FILE) -> dict[str, str]:
+def load_phrases(path: Path | None = None) -> dict[str, str]:
     """The colloquial → formal phrase table (phrase → replacement, possibly empty)."""
+    return _load_phrases(path or catalogue_file(PHRASES_FILE))
+
+
+@lru_cache(maxsize=4)
+def _load_phrases(path: Path) -> dict[str, str]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {str(k): "" if v is None else str(v) for k, v in raw["phrases"].items()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
+from typing import Any
 
 from docx import Document
 
@@ -67,18 +67,8 @@ def _points(lines: list[str]) -> list[str]:
     return [x for x in out if x.strip()]
 
 
-def import_docx(data: bytes) -> DraftProposal:
-    """Read a draft back from a .docx (the 附件1 table, or headed paragraphs); InputError when unreadable."""
-    if not data:
-        raise InputError("上传的 Word 文件是空的。", "empty docx")
-    if len(data) > MAX_DOCX_BYTES:
-        raise InputError("Word 文件太大（超过 10 MB），请只保留提案正文后再上传。", f"{len(data)} bytes")
-    check_docx(data)  # zip-bomb guard: bounded parts, total size and ratios before python-docx parses
-    try:
-        doc = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError("无法读取该文件：请上传 Word 2007 及以上版本保存的 .docx 文件（不支持 .doc 或损坏的文件）。",
-                         f"{type(exc).__name__}: {exc}") from exc
+def _fields(doc: Any) -> dict[str, list[str]]:
+    """The 附件1 fields of a Word document: its table rows, else headed paragraphs."""
     fields: dict[str, list[str]] = {}
     for table in doc.tables:
         for row in table.rows:
@@ -91,6 +81,24 @@ def import_docx(data: bytes) -> DraftProposal:
             _read_row(texts, fields)
     if "title" not in fields:
         _read_paragraphs([p.text.strip() for p in doc.paragraphs if p.text.strip()], fields)
+    return fields
+
+
+def import_docx(data: bytes) -> DraftProposal:
+    """Read a draft back from a .docx (the 附件1 table, or headed paragraphs); InputError when unreadable."""
+    if not data:
+        raise InputError("上传的 Word 文件是空的。", "empty docx")
+    if len(data) > MAX_DOCX_BYTES:
+        raise InputError("Word 文件太大（超过 10 MB），请只保留提案正文后再上传。", f"{len(data)} bytes")
+    check_docx(data)  # zip-bomb guard: bounded parts, total size and ratios before python-docx parses
+    try:
+        doc = Document(io.BytesIO(data))
+        fields = _fields(doc)
+    except InputError:
+        raise
+    except Exception as exc:  # any malformed part (no <w:body>, broken tables…) is the user's file, not our bug
+        raise InputError("无法读取该文件：请上传 Word 2007 及以上版本保存的 .docx 文件（不支持 .doc 或损坏的文件）。",
+                         f"{type(exc).__name__}: {exc}") from exc
     if "title" not in fields and "analysis" not in fields and "suggestions" not in fields:
         raise InputError("没有在文件中找到“百姓提案”的标题、情况分析或具体建议，请使用附件1 标准格式。", "no fields")
     one = lambda k: " ".join(fields.get(k, [])).strip()  # noqa: E731

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
 from assistant.cultivation.enrich import HitLike, clean_title
 from assistant.cultivation.models import DraftProposal
-from assistant.cultivation.register import RegisterNormaliser
+from assistant.cultivation.normalize import InputNormaliser, protected_spans
 from assistant.cultivation.segment import strip_numbering
 from assistant.cultivation.validator import enforce, find_pii, trim_point
 
@@ -42,6 +42,11 @@ class Novelty(BaseModel):
     summary: str
 
 
+def _same_quotes(before: str, after: str) -> bool:
+    """Whether every 《title》 and quotation of ``before`` is still in ``after``, unchanged."""
+    return all(before[a:b] in after for a, b in protected_spans(before))
+
+
 def _bigrams(text: str) -> set[str]:
     runs = re.findall(r"[\u4e00-\u9fff]+", text)
     return {r[i : i + 2] for r in runs for i in range(len(r) - 1)}
@@ -55,24 +60,31 @@ def _overlap(a: str, b: str) -> float:
 class Polisher:
     """Proposes edits a member can accept one by one; attribution, proposer and remarks are never touched."""
 
-    def __init__(self, normaliser: RegisterNormaliser | None = None, catalogue: DraftingCatalogue | None = None):
-        self.normaliser = normaliser or RegisterNormaliser()
+    def __init__(self, normaliser: InputNormaliser | None = None, catalogue: DraftingCatalogue | None = None):
+        self.normaliser = normaliser or InputNormaliser()
         self.catalogue = catalogue or load_catalogue()
 
     def suggest(self, draft: DraftProposal, actor: str | None = None) -> list[Edit]:
-        """Edits: formal register, numbering removed, who-acts added, personal data removed, over-long cut."""
+        """Edits: formal register, numbering removed, who-acts added, personal data removed, over-long cut.
+
+        Quoted text (《titles》, “quotations” of law or replies) is never edited: register changes skip it, and a
+        point with a quotation is never shortened (cutting could break the quotation).
+        """
         edits: list[Edit] = []
-        actor = actor or self.catalogue.actor_for("".join(draft.analysis + draft.suggestions))
+        actor = actor or (draft.units[0] if draft.units else None) or self.catalogue.actor_for(
+            "".join(draft.analysis + draft.suggestions))
         for section in ("analysis", "suggestions"):
             for i, before in enumerate(getattr(draft, section)):
-                after, reasons = before, []
+                after = before
+                reasons: list[str] = []
                 stripped = strip_numbering(after)
                 if stripped != after.strip():
                     after, reasons = stripped, [*reasons, "去掉自带编号"]
-                formal = self.normaliser.normalise(after)
-                if formal != after:
-                    changes = "、".join(f"{a}→{b or '删去'}" for a, b in self.normaliser.changes(after)[:4])
-                    after, reasons = formal, [*reasons, f"口语改为书面语（{changes}）" if changes else "规范标点和语气"]
+                result = self.normaliser.normalise(after)
+                if result.text != after and _same_quotes(after, result.text):
+                    changes = "、".join(f"{a}→{b or '删去'}" for a, b in result.changes[:4])
+                    reason = f"口语改为书面语（{changes}）" if changes else "规范标点和语气"
+                    after, reasons = result.text, [*reasons, reason]
                 if find_pii(after):
                     after = enforce(draft.model_copy(update={section: [after]}), None).model_dump()[section][0]
                     reasons.append("隐去个人信息")
@@ -80,7 +92,7 @@ class Polisher:
                     body = re.sub(r"^(建议|希望)", "", after)
                     after, reasons = f"建议{actor}{body}", [*reasons, "写明由谁来做"]
                 limit = 180 if section == "analysis" else 300
-                if len(after) > limit:
+                if len(after) > limit and not protected_spans(after):
                     after, reasons = trim_point(after, limit), [*reasons, f"压缩到 {limit} 字以内"]
                 if after != before:
                     edits.append(Edit(id=f"{section}-{i + 1}", section=section, index=i, before=before,

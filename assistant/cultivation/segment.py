@@ -50,19 +50,42 @@ def split_sentences(text: str, max_len: int = MAX_SENTENCE) -> list[str]:
     return out
 
 
+_SENTENCE_END = "。！？；"
+_OPENERS = {"《": "》", "（": "）", "“": "”", "「": "」", "(": ")"}
+
+
+def sentences_of(text: str) -> list[str]:
+    """Sentences of a point, never split inside 《》（）“”「」 (end marks kept)."""
+    out, current, stack = [], "", []
+    closers = set(_OPENERS.values())
+    for ch in text:
+        current += ch
+        if ch in _OPENERS:
+            stack.append(_OPENERS[ch])
+        elif ch in closers and stack and stack[-1] == ch:
+            stack.pop()
+        elif ch in _SENTENCE_END and not stack:
+            out.append(current)
+            current = ""
+    if current.strip():
+        out.append(current)
+    return out
+
+
 def classify(sentence: str, catalogue: DraftingCatalogue | None = None) -> SentenceClass:
     """The class of one sentence by its cue words (suggestion > cause > impact > situation)."""
     cues = (catalogue or load_catalogue()).cues
     for name in ("suggestion", "cause", "impact"):
         if any(cue in sentence for cue in cues[name]):
-            return name  # type: ignore[return-value]
+            return name
     return "situation"
 
 
 def split_suggestion(sentence: str, catalogue: DraftingCatalogue | None = None) -> list[str]:
     """Split a sentence before a suggestion cue that follows other content (……很危险，建议……)."""
     cues = (catalogue or load_catalogue()).cues["suggestion"]
-    positions = [sentence.find(c) for c in cues if c in sentence]
+    positions = [p for c in cues if c in sentence
+                 for p in [sentence.find(c)] if not (c == "要求" and p > 0 and sentence[p - 1] in "还也又并")]
     if not positions:
         return [sentence]
     first = min(positions)

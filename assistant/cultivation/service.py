@@ -3,26 +3,44 @@ multi-turn sessions in the idea store."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
+from typing import Protocol
 
 from assistant.cultivation.engine import OfflineDrafter
-from assistant.cultivation.models import Attribution, DraftProposal, Proposer, SessionState
+from assistant.cultivation.models import Attribution, DraftProposal, Proposer, Reference, SessionState
+from assistant.cultivation.references import from_hits
 from assistant.cultivation.sessions import attribution_of, citizen_info, session_of, version_content
 from assistant.cultivation.spec import DraftingRequest, DraftingSpec
 from assistant.llm.schemas import ProposalDraft
+from assistant.routing.models import RoutingDecision
+from assistant.search import SimilarResult
 from assistant.storage.enums import DraftStatus, IdeaSource
 from assistant.storage.ideas import IdeaStore
 from assistant.storage.records import ReviewRecord
 from assistant.tasks import TaskOutcome, TaskRunner, TaskStream
+from assistant.textinput import clean_text
+
+log = logging.getLogger("baixing.cultivation")
+SEARCH_CHARS = 2000
+
+
+class SimilarSearcher(Protocol):
+    """The part of :class:`assistant.search.SearchService` drafting uses."""
+
+    def similar_for_idea(self, text: str, k: int = 5) -> SimilarResult: ...
 
 
 class CultivationService:
     """Turns a citizen's idea into a standard-format draft and keeps the guided-question session."""
 
-    def __init__(self, tasks: TaskRunner, spec: DraftingSpec, ideas: IdeaStore) -> None:
+    def __init__(self, tasks: TaskRunner, spec: DraftingSpec, ideas: IdeaStore, searcher: SimilarSearcher | None = None,
+                 k: int = 5) -> None:
         self.tasks = tasks
         self.spec = spec
         self.ideas = ideas
+        self.searcher = searcher
+        self.k = k
 
     @property
     def drafter(self) -> OfflineDrafter:
@@ -35,15 +53,32 @@ class CultivationService:
         return self.tasks.llm_enabled
 
     # drafting -------------------------------------------------------------------------------------
-    @staticmethod
+    def references(self, text: str) -> list[Reference]:
+        """Past items, proposals and policy articles retrieved for an idea (empty without a searcher)."""
+        if self.searcher is None:
+            return []
+        try:
+            found = self.searcher.similar_for_idea(text[:SEARCH_CHARS], k=self.k)
+        except Exception:  # retrieval is enrichment: a draft without references beats no draft
+            log.exception("similar_for_idea failed; drafting without references")
+            return []
+        return from_hits([*found.items, *found.policies])
+
     def request(
-        text: str, *, answers: Mapping[str, str] | None = None, proposer: Proposer | None = None,
-        attribution: Attribution | None = None, asked: set[str] | None = None, domain: str = "",
+        self, text: str, *, answers: Mapping[str, str] | None = None, proposer: Proposer | None = None,
+        attribution: Attribution | None = None, asked: set[str] | None = None,
+        routing: RoutingDecision | None = None, duplicate_count: int | None = None,
     ) -> DraftingRequest:
-        """The drafting request of an idea (the proposer's name is masked before any model call)."""
-        names = (proposer.name,) if proposer and proposer.name else ()
-        return DraftingRequest(text=text, known_names=names, answers=dict(answers or {}), proposer=proposer,
-                               attribution=attribution, asked=frozenset(asked or ()), domain=domain)
+        """The drafting request of an idea with what retrieval finds for it (names are masked before any model
+        call); InputError for unusable text."""
+        text = clean_text(text, self.tasks.max_chars, self.spec.what)
+        names = tuple(n for n in ((proposer.name if proposer else ""),
+                                  (attribution.citizen.name if attribution else "")) if n)
+        answers = dict(answers or {})
+        return DraftingRequest(text=text, known_names=names, answers=answers, proposer=proposer,
+                               attribution=attribution, asked=frozenset(asked or ()),
+                               references=self.references(text + "".join(answers.values())), routing=routing,
+                               duplicate_count=duplicate_count)
 
     def run(self, request: DraftingRequest, *, offline_only: bool = False) -> TaskOutcome[DraftProposal]:
         """A compliant draft with how it was made; InputError for empty, binary or over-long input."""
@@ -51,12 +86,12 @@ class CultivationService:
 
     def draft(
         self, text: str, *, answers: Mapping[str, str] | None = None, proposer: Proposer | None = None,
-        attribution: Attribution | None = None, asked: set[str] | None = None, domain: str = "",
-        offline_only: bool = False,
+        attribution: Attribution | None = None, asked: set[str] | None = None,
+        routing: RoutingDecision | None = None, offline_only: bool = False,
     ) -> DraftProposal:
         """A compliant draft of ``text``."""
         request = self.request(text, answers=answers, proposer=proposer, attribution=attribution, asked=asked,
-                               domain=domain)
+                               routing=routing)
         return self.run(request, offline_only=offline_only).value
 
     def stream(
@@ -68,11 +103,12 @@ class CultivationService:
     # sessions -------------------------------------------------------------------------------------
     def start(
         self, text: str, draft: DraftProposal, *, review: ReviewRecord | None = None, citizen: Proposer | None = None,
-        source: IdeaSource = IdeaSource.WEB, created_by: int | None = None, note: str = "培育第1轮：初稿",
+        routing: RoutingDecision | None = None, source: IdeaSource = IdeaSource.WEB, created_by: int | None = None,
+        note: str = "培育第1轮：初稿",
     ) -> SessionState:
-        """Store a new idea (a draft, no receipt yet) with its review, the citizen's details and ``draft`` as
-        version 1."""
-        state = SessionState(round=1, idea_text=text, draft=draft)
+        """Store a new idea (a draft, no receipt yet) with its review, the citizen's details, the routing its
+        draft names units from, and ``draft`` as version 1."""
+        state = SessionState(round=1, idea_text=text, draft=draft, routing=routing)
         started = self.ideas.start(text, version_content(state), review=review,
                                    citizen=citizen_info(citizen) if citizen else None, source=source,
                                    created_by=created_by, note=note)
@@ -88,7 +124,8 @@ class CultivationService:
         merged = {**state.answers, **{k: v.strip() for k, v in answers.items() if v and v.strip()}}
         asked: set[str] = {q.element for q in state.draft.questions}
         draft = self.draft(state.idea_text, answers=merged, proposer=state.draft.proposer,
-                           attribution=state.draft.attribution, asked=asked, offline_only=offline_only)
+                           attribution=state.draft.attribution, asked=asked, routing=state.routing,
+                           offline_only=offline_only)
         state = state.model_copy(update={"answers": merged, "round": state.round + 1, "draft": draft})
         self.add_version(state, author_id=author_id, note=f"培育第{state.round}轮：根据补充回答修改")
         return state

@@ -26,7 +26,8 @@ def version_content(state: SessionState) -> VersionContent:
     stored = StoredSession(
         round=state.round, answers=state.answers, questions=d.questions, notes=d.notes,
         member=d.attribution.member if d.attribution else "", backend=d.backend, model=d.model,
-        prompt_version=d.prompt_version,
+        prompt_version=d.prompt_version, routing=state.routing, context_references=d.context_references,
+        redirects=d.redirects, extracted=d.extracted, privacy_notice=d.privacy_notice, gaps=d.gaps, units=d.units,
     )
     return VersionContent(
         title=d.title, analysis=list(d.analysis), suggestions=list(d.suggestions), proposer=citizen_info(d.proposer),
@@ -53,7 +54,10 @@ def session_of(snapshot: DraftSnapshot) -> SessionState:
         proposer=proposer_of(content.proposer), remarks=content.remarks or "",
         sources=[Source.model_validate(x) for x in content.sources], notes=stored.notes, questions=stored.questions,
         attribution=attribution_of(idea, stored.member), backend=stored.backend, model=stored.model,
-        prompt_version=stored.prompt_version,
+        prompt_version=stored.prompt_version, context_references=stored.context_references,
+        redirects=stored.redirects, extracted=stored.extracted, privacy_notice=stored.privacy_notice,
+        gaps=stored.gaps, units=stored.units,
     )
     return SessionState(draft_id=snapshot.draft.id, idea_id=idea.id if idea else None, round=stored.round,
-                        idea_text=idea.raw_text if idea else "", answers=stored.answers, draft=draft)
+                        idea_text=idea.raw_text if idea else "", answers=stored.answers, draft=draft,
+                        routing=stored.routing)

@@ -1,44 +1,45 @@
-"""Drafting as a task: the offline drafter always, a model's draft (structured or streamed) through the same
-validator, the offline draft with a note whenever the model fails or its draft cannot be used."""
+"""Drafting as a task: the offline drafter always; a model's draft (structured or streamed) through the same
+normalisation, vetted references, validator and claim checker; the offline draft, marked, whenever the model
+fails or its draft says what the idea, the answers and the cited sources do not."""
 
 from __future__ import annotations
 
-import logging
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import Field
 
+from assistant.cultivation.claims import check_claims
 from assistant.cultivation.draft_text import parse_draft_text, render_text
 from assistant.cultivation.engine import OfflineDrafter
-from assistant.cultivation.models import Attribution, DraftProposal, Proposer, Source
+from assistant.cultivation.models import Attribution, DraftProposal, DraftRequest, Proposer, Reference, Source
 from assistant.cultivation.validator import enforce
 from assistant.llm.schemas import ProposalDraft
-from assistant.search import SimilarResult
+from assistant.routing.models import RoutingDecision
 from assistant.tasks import AnswerRejected, ModelPrompt, StreamedTaskSpec, TaskRequest, TaskRun
 
-log = logging.getLogger("baixing.cultivation")
-
-SEARCH_CHARS = 2000
-
-
-class SimilarSearcher(Protocol):
-    """The part of :class:`assistant.search.SearchService` drafting uses."""
-
-    def similar_for_idea(self, text: str, k: int = 5) -> SimilarResult: ...
+UNSUPPORTED = "草稿中有原文、补充回答和所引资料都没有的内容："
 
 
 class DraftingRequest(TaskRequest):
-    """An idea to draft, with what the citizen answered so far and what is known about it."""
+    """An idea to draft, with what the citizen answered so far, what retrieval found and how it was routed."""
 
     answers: dict[str, str] = Field(default_factory=dict, description="Question element → the citizen's answer.")
     proposer: Proposer | None = None
     attribution: Attribution | None = None
     asked: frozenset[str] = Field(default=frozenset(), description="Elements already asked about.")
-    domain: str = Field(default="", description="The routed domain, when the idea was routed.")
+    references: list[Reference] = Field(default_factory=list, description="Retrieved past items and articles.")
+    routing: RoutingDecision | None = Field(default=None, description="The router's decision: who acts.")
+    duplicate_count: int | None = Field(default=None, description="Similar ideas this platform has received.")
+
+    def draft_request(self) -> DraftRequest:
+        """The offline drafter's input."""
+        return DraftRequest(idea=self.text, answers=dict(self.answers), references=list(self.references),
+                            routing=self.routing, proposer=self.proposer, attribution=self.attribution,
+                            asked=set(self.asked), duplicate_count=self.duplicate_count)
 
 
 def references(sources: list[Source]) -> str:
-    """The sources as prompt lines (citation and what the reply said)."""
+    """The sources a draft may cite, as prompt lines (citation and what the reply said)."""
     lines = [f"- {s.citation}" + (f"（答复：{s.reply_summary}）" if s.reply_summary else "") for s in sources]
     return "\n".join(dict.fromkeys(lines))
 
@@ -52,33 +53,21 @@ class DraftingSpec(StreamedTaskSpec[DraftingRequest, DraftProposal, ProposalDraf
     what = "金点子内容"
     answer_schema = ProposalDraft
 
-    def __init__(self, drafter: OfflineDrafter, searcher: SimilarSearcher | None = None, k: int = 5) -> None:
+    def __init__(self, drafter: OfflineDrafter) -> None:
         self.drafter = drafter
-        self.searcher = searcher
-        self.k = k
-
-    def _similar(self, text: str) -> tuple[list[Any], list[Any]]:
-        if self.searcher is None:
-            return [], []
-        try:
-            found = self.searcher.similar_for_idea(text[:SEARCH_CHARS], k=self.k)
-        except Exception:  # retrieval is enrichment: a draft without references beats no draft
-            log.exception("similar_for_idea failed; drafting without references")
-            return [], []
-        return list(found.items), list(found.policies)
 
     def offline(self, request: DraftingRequest) -> DraftProposal:
-        items, policies = self._similar(request.text + "".join(request.answers.values()))
-        return self.drafter.draft(request.text, request.answers, items, policies, request.proposer,
-                                  request.attribution, set(request.asked))
+        return self.drafter.draft(request.draft_request())
 
     def prompt(self, request: DraftingRequest, offline: DraftProposal) -> ModelPrompt:
-        actor = self.drafter.actor(request.text)
+        normalise = self.drafter.normaliser.normalise_text
+        actor = "、".join(offline.units) or self.drafter.actor(request.text)
         return ModelPrompt(
-            variables={"topic": offline.title, "actor": actor, "domain": request.domain, "units": actor,
+            variables={"topic": offline.title, "actor": actor, "units": actor,
+                       "domain": request.routing.domain if request.routing else "",
                        "references": references(offline.sources) or "（无）"},
-            untrusted={"idea": request.text,
-                       "answers": "\n".join(f"{k}：{v}" for k, v in request.answers.items()) or "（无）"},
+            untrusted={"idea": normalise(request.text),
+                       "answers": "\n".join(f"{k}：{normalise(v)}" for k, v in request.answers.items()) or "（无）"},
         )
 
     def offline_answer(self, offline: DraftProposal) -> ProposalDraft:
@@ -87,7 +76,11 @@ class DraftingSpec(StreamedTaskSpec[DraftingRequest, DraftProposal, ProposalDraf
     def accept(self, answer: ProposalDraft, request: DraftingRequest, offline: DraftProposal) -> DraftProposal:
         candidate = offline.model_copy(update={"title": answer.title, "analysis": list(answer.analysis),
                                                "suggestions": list(answer.suggestions), "notes": []})
-        return enforce(candidate, request.text, topic_fn=self.drafter.topics.topic)
+        draft = enforce(candidate, request.text, topic_fn=self.drafter.topics.topic)
+        report = check_claims(draft, self.drafter.evidence_for(request.draft_request(), offline))
+        if not report.ok:
+            raise AnswerRejected(UNSUPPORTED + report.summary())
+        return draft
 
     def render(self, offline: DraftProposal) -> str:
         return render_text(offline)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
 from assistant.cultivation.models import DraftProposal, Violation
-from assistant.cultivation.segment import split_sentences, strip_numbering
+from assistant.cultivation.references import balanced, repair_brackets
+from assistant.cultivation.segment import sentences_of, strip_numbering
 from assistant.cultivation.topic import MAX_TOPIC, make_title
+from assistant.llm.pii import find_personal_data
 
 ANALYSIS_LIMIT = 500
 SUGGESTIONS_LIMIT = 1000
@@ -17,13 +19,6 @@ MAX_SUGGESTION_POINTS = 10
 MIN_TOPIC = 2
 TITLE_RE = re.compile(r"^关于(?P<topic>.+)的“百姓提案”$")
 _TOPIC_PUNCT = re.compile(r"[，。！？；：,.!?;:\n“”\"]")
-_PII = (
-    re.compile(r"(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)"),  # mobile
-    re.compile(r"(?<!\d)0\d{2,3}[\s-]?\d{7,8}(?!\d)"),  # landline
-    re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])"),  # ID card
-    re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),  # email
-    re.compile(r"\d+(?:栋|座|幢)\d*(?:单元)?\d+(?:室|房)"),  # room-level address
-)
 PII_REPLACEMENT = "（个人信息已隐去）"
 TopicFn = Callable[[str], str]
 
@@ -52,10 +47,10 @@ def _pii_values(draft: DraftProposal) -> list[str]:
     return [v.strip() for v in values if v and len(v.strip()) >= 2]
 
 
-def find_pii(text: str, known: list[str] = ()) -> list[str]:  # type: ignore[assignment]
-    """Personal data found in ``text`` (phones, ID numbers, e-mails, room addresses, known names/values)."""
-    hits = [m.group(0) for pattern in _PII for m in pattern.finditer(text)]
-    return hits + [v for v in known if v in text]
+def find_pii(text: str, known: Sequence[str] = ()) -> list[str]:
+    """Personal data found in ``text`` (the shared detectors of :mod:`assistant.llm.pii`: phones, ID numbers,
+    e-mails, street addresses, plates, WeChat/QQ ids, introduced names; plus the ``known`` values)."""
+    return [s.value for s in find_personal_data(text, known)]
 
 
 def validate(draft: DraftProposal, idea_text: str | None = None) -> list[Violation]:
@@ -92,6 +87,9 @@ def validate(draft: DraftProposal, idea_text: str | None = None) -> list[Violati
         length = section_length(points)
         if length > limit:
             add(f"{field}_too_long", field, f"{name}应在 {limit} 字以内，目前 {length} 字。")
+    for field, texts in (("title", [draft.title]), ("analysis", draft.analysis), ("suggestions", draft.suggestions)):
+        if not all(balanced(t) for t in texts):
+            add("unbalanced", field, "引号、书名号或括号不成对（可能是引文被截断）。")
     known = _pii_values(draft)
     for field, texts in (("title", [draft.title]), ("analysis", draft.analysis), ("suggestions", draft.suggestions)):
         if any(find_pii(t, known) for t in texts):
@@ -115,10 +113,8 @@ def hard_violations(draft: DraftProposal, idea_text: str | None = None) -> list[
 
 # enforce ------------------------------------------------------------------------------------------
 def _scrub(text: str, known: list[str]) -> str:
-    for value in sorted(known, key=len, reverse=True):
-        text = text.replace(value, PII_REPLACEMENT)
-    for pattern in _PII:
-        text = pattern.sub(PII_REPLACEMENT, text)
+    for span in sorted(find_personal_data(text, known), key=lambda s: -s.start):
+        text = text[: span.start] + PII_REPLACEMENT + text[span.end :]
     return text
 
 
@@ -128,7 +124,7 @@ def trim_point(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     kept = ""
-    for sentence in split_sentences(text):
+    for sentence in sentences_of(text):
         if len(kept) + len(sentence) > limit:
             break
         kept += sentence
@@ -139,7 +135,7 @@ def trim_point(text: str, limit: int) -> str:
     kept = kept.rstrip("，,；;、：: ")
     if kept and kept[-1] not in "。！？":
         kept = kept[: limit - 1] + "。"
-    return kept
+    return repair_brackets(kept)
 
 
 def _value(point: str, catalogue: DraftingCatalogue) -> float:
@@ -191,6 +187,10 @@ def enforce(
         if len(points) < len(raw):
             notes.append(f"{name}中删去了空白或重复的条目。")
         scrubbed = [_scrub(p, known) for p in points]
+        repaired = [repair_brackets(p) for p in scrubbed]
+        if repaired != scrubbed:
+            notes.append(f"{name}中不成对的括号或引号已删去。")
+            scrubbed = repaired
         if scrubbed != points:
             notes.append(f"{name}中出现的个人信息已隐去（个人信息只填在提出者栏）。")
         sections[field] = scrubbed

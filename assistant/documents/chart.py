@@ -42,7 +42,7 @@ def bar_chart_png(labels: tuple[str, ...], counts: tuple[int, ...], *, xlabel: s
         ax.text(bar.get_width() + peak * 0.01, bar.get_y() + bar.get_height() / 2, str(value), va="center",
                 fontproperties=font)
     ax.set_xlim(0, max(peak * 1.12, 1))
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # MaxNLocator
     ax.set_xlabel(xlabel, fontproperties=font)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

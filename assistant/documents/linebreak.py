@@ -58,7 +58,7 @@ def _break_paragraph(text: str, width: float, measure: Callable[[str], float], i
 def _carry(current: list[str], next_unit: str) -> tuple[list[str], list[str]]:
     """Split ``current`` into the line to keep and the units carried down, so that the next line does not
     start with closing punctuation and the kept line does not end with opening punctuation."""
-    kept, carried = list(current), []
+    kept, carried = list(current), list[str]()
     while len(kept) > 1 and ((carried[0] if carried else next_unit)[0] in NO_LINE_START
                              or kept[-1][-1] in NO_LINE_END):
         carried.insert(0, kept.pop())

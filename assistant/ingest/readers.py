@@ -90,6 +90,9 @@ def _read_csv(text: str) -> Iterator[RawRow]:
     sample = text[:8192]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        # Excel, WPS and Python write a quote inside a quoted field as "" — the sniffer often guesses otherwise
+        # from a sample without such a field, and then splits a long text with quotes into several rows.
+        dialect.doublequote = True
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)

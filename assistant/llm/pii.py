@@ -3,15 +3,18 @@
 One :class:`PIIMasker` lives for one logical request (all its attempts), so the same value always gets
 the same placeholder (``⟨PHONE_1⟩``) and :meth:`PIIMasker.unmask` can restore it anywhere in the result.
 Detected: mainland mobile and landline numbers (with or without +86), 15/18-digit ID-card numbers,
-e-mail addresses, street addresses with a house number or building/unit/room, the proposer's name when
-passed in, and names introduced by phrases such as 我叫/本人/姓名：.
+e-mail addresses, street addresses with a house number or building/unit/room, vehicle plates, WeChat and QQ ids,
+the proposer's name when passed in, and names introduced by phrases such as 我叫/本人/姓名：/我是.
+
+:func:`find_personal_data` exposes the same detectors as spans (the drafting engine and its validator use it to
+keep personal data out of a proposal's body), so there is one set of detectors for masking and for drafting.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -21,7 +24,7 @@ from assistant.llm.protocol import ChatMessage
 T = TypeVar("T")
 
 OPEN, CLOSE = "⟨", "⟩"
-KINDS = ("EMAIL", "IDCARD", "PHONE", "ADDRESS", "NAME")
+KINDS = ("EMAIL", "IDCARD", "PHONE", "ADDRESS", "NAME", "PLATE", "WECHAT", "QQ")
 
 _HAN = r"[\u4e00-\u9fff]"
 _NUM = r"[0-9０-９一二三四五六七八九十百零〇两]+"
@@ -72,6 +75,17 @@ _NAME_LEAD = (
 _NAME_INTRO_EXACT = re.compile(rf"{_NAME_LEAD}(?P<name>{_HAN}{{2,4}}?){_NAME_END}")
 _NAME_INTRO = re.compile(rf"{_NAME_LEAD}(?P<name>{_HAN}{{2,3}})")
 _NAME_SELF = re.compile(rf"(?:本人|我是)\s*(?P<name>{_SURNAME}{_HAN}{{1,2}}?){_NAME_END}")
+
+_NAME_AFTER_INTRO = re.compile(
+    rf"(?:我姓{_HAN}[，,\s]*(?:叫|名叫|全名叫?)|我是[^，。！？；\n]{{2,30}}?的)(?P<name>{_SURNAME}{_HAN}{{1,2}}?){_NAME_END}"
+)
+_PLATE = re.compile(
+    r"(?<![A-Za-z0-9])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·・\s-]?"
+    r"[A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警港澳]?(?![A-Za-z0-9])"
+)
+_WECHAT = re.compile(r"(?:微信号?|[vV][xX]号?|[wW][xX]号?|[vV]信)(?:号码)?\s*(?:[:：]|是|"
+                     r"为)?\s*(?P<id>[A-Za-z][-_A-Za-z0-9]{5,19})")
+_QQ = re.compile(r"(?:QQ|qq|扣扣)\s*(?:号码?)?\s*(?:[:：]|是|为)?\s*(?P<id>[1-9]\d{4,10})(?!\d)")
 
 _PLACEHOLDER = re.compile(r"[⟨<〈《\[【]?\s*(?P<key>(?:" + "|".join(KINDS) + r")_\d+)\s*[⟩>〉》\]】]?")
 _HOLD_BACK = re.compile(r"(?:[⟨<〈《\[【][A-Z_0-9\s]*|[A-Z][A-Z_0-9]*)$")
@@ -146,6 +160,10 @@ class PIIMasker:
         text = self._sub(_NAME_INTRO_EXACT, "NAME", text, "name")
         text = self._sub(_NAME_INTRO, "NAME", text, "name")
         text = self._sub(_NAME_SELF, "NAME", text, "name")
+        text = self._sub(_NAME_AFTER_INTRO, "NAME", text, "name")
+        text = self._sub(_PLATE, "PLATE", text)
+        text = self._sub(_WECHAT, "WECHAT", text, "id")
+        text = self._sub(_QQ, "QQ", text, "id")
         return text
 
     def mask_messages(self, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
@@ -184,6 +202,60 @@ class PIIMasker:
     def stream_unmasker(self) -> StreamUnmasker:
         """A restorer for streamed text whose placeholders may be split across chunks."""
         return StreamUnmasker(self)
+
+
+@dataclass(frozen=True)
+class PIISpan:
+    """One personal datum found in a text: its kind (one of :data:`KINDS`), value and position."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+
+
+_SPAN_DETECTORS: tuple[tuple[str, re.Pattern[str], str | int], ...] = (
+    ("EMAIL", _EMAIL, 0),
+    ("IDCARD", _ID18, 0),
+    ("IDCARD", _ID15, 0),
+    ("WECHAT", _WECHAT, "id"),
+    ("QQ", _QQ, "id"),
+    ("PHONE", _MOBILE, 0),
+    ("PHONE", _LANDLINE, 0),
+    ("PLATE", _PLATE, 0),
+    ("NAME", _NAME_INTRO_EXACT, "name"),
+    ("NAME", _NAME_INTRO, "name"),
+    ("NAME", _NAME_SELF, "name"),
+    ("NAME", _NAME_AFTER_INTRO, "name"),
+)
+
+
+def find_personal_data(text: str, known: Iterable[str] = ()) -> list[PIISpan]:
+    """Every personal datum in ``text`` (the detectors of :class:`PIIMasker`), non-overlapping, in text order.
+
+    ``known`` are values known to be personal (the proposer's name, phone, address): found wherever they occur.
+    Addresses are reported without a leading 住在/位于 (only the address itself).
+    """
+    spans: list[PIISpan] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, start: int, end: int) -> None:
+        if end <= start or any(start < b and a < end for a, b in taken):
+            return
+        taken.append((start, end))
+        spans.append(PIISpan(kind, text[start:end], start, end))
+
+    for value in sorted({v.strip() for v in known if v and len(v.strip()) >= 2}, key=len, reverse=True):
+        for m in re.finditer(re.escape(value), text):
+            add("NAME" if not re.search(r"\d", value) and len(value) <= 4 else "KNOWN", m.start(), m.end())
+    for kind, pattern, group in _SPAN_DETECTORS:
+        for m in pattern.finditer(text):
+            add(kind, m.start(group), m.end(group))
+    for pattern in (_ADDR_STREET, _ADDR_COMPOUND, _ADDR_ROOM):
+        for m in pattern.finditer(text):
+            value = _trim_address(m.group(0), pattern)
+            add("ADDRESS", m.end() - len(value), m.end())
+    return sorted(spans, key=lambda s: s.start)
 
 
 class StreamUnmasker:

@@ -4,6 +4,9 @@ Unit score = weighted sum of (1) function matching — TF-IDF cosine of the idea
 keywords, plus keyword hits; (2) domain prior — the probability of the best domain the unit serves; (3) votes —
 similarity-weighted share of similar past items whose reply names the unit. Weights and the abstain threshold
 are chosen on the dev routing set by ``tools/calibrate_routing.py`` and stored in ``models/router.json``.
+The channel (深化培育 / 直通车 / 社情民意) and the 上下联动 flag come from the scheme advisor
+(:mod:`assistant.scheme.channels`, :mod:`assistant.scheme.linkage`), which reads the whole text and the screening
+verdict when there is one.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import gzip
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -22,6 +25,10 @@ from assistant.routing.features import normalize
 from assistant.routing.items import ItemIndex, SimilarItem, SimilarItems, load_items
 from assistant.routing.models import Role as UnitRole
 from assistant.routing.models import RoutingDecision, UnitSuggestion
+from assistant.scheme.advisor import SchemeAdvisor
+
+if TYPE_CHECKING:
+    from assistant.screening.models import ScreeningVerdict
 
 CONFIG_FILE = "router.json"
 DOMAIN_MODEL_FILE = "domain_model.npz"
@@ -86,6 +93,7 @@ class OfflineRouter:
         items: SimilarItems | None,
         config: RouterConfig | None = None,
         taxonomy: list[tuple[str, str, str]] | None = None,
+        advisor: SchemeAdvisor | None = None,
     ) -> None:
         self.domain_model = domain_model
         self.catalogue = catalogue
@@ -93,27 +101,31 @@ class OfflineRouter:
         self.items = items
         self.config = config or RouterConfig()
         self.taxonomy = taxonomy or []
+        self.advisor = advisor or SchemeAdvisor.load()
         self._profiles = vectorizer.transform([normalize(u.profile()) for u in catalogue.units]).tocsr()
         self._keywords = [[normalize(k) for k in u.keywords] for u in catalogue.units]
         self._unit_domains = [set(u.domains) for u in catalogue.units]
 
     @classmethod
     def load(cls, catalogue: Catalogue, *, models_dir: Path, items_path: Path | None, taxonomy_path: Path,
-             cache_dir: Path | None = None) -> OfflineRouter:
+             cache_dir: Path | None = None, catalogues_dir: Path | None = None) -> OfflineRouter:
         """The router over the trained model in ``models_dir``, a catalogue and the past items (None: no votes).
 
-        ``cache_dir`` keeps the fitted item index between runs (see :mod:`assistant.routing.index_cache`).
+        ``cache_dir`` keeps the fitted item index between runs (see :mod:`assistant.routing.index_cache`);
+        ``catalogues_dir`` holds ``scheme.yaml`` (default: the shipped catalogues).
         """
         from assistant.routing.index_cache import fitted_items
 
         vectorizer, index = fitted_items(load_items(items_path) if items_path else [], catalogue, items_path, cache_dir)
         return cls(DomainModel.load(models_dir / DOMAIN_MODEL_FILE), catalogue, vectorizer, index,
-                   RouterConfig.load(models_dir / CONFIG_FILE), load_taxonomy(taxonomy_path))
+                   RouterConfig.load(models_dir / CONFIG_FILE), load_taxonomy(taxonomy_path),
+                   SchemeAdvisor.load(catalogues_dir))
 
     def with_catalogue(self, catalogue: Catalogue) -> OfflineRouter:
         """The same router over an edited catalogue (the fitted vectorizer and item index are reused)."""
         items = self.items.relabel(catalogue) if isinstance(self.items, ItemIndex) else self.items
-        return OfflineRouter(self.domain_model, catalogue, self.vectorizer, items, self.config, self.taxonomy)
+        return OfflineRouter(self.domain_model, catalogue, self.vectorizer, items, self.config, self.taxonomy,
+                             self.advisor)
 
     # scoring ----------------------------------------------------------------------------------------
     def unit_scores(self, text: str, domain: DomainPrediction) -> UnitScores:
@@ -138,9 +150,11 @@ class OfflineRouter:
                 votes /= total
         return UnitScores(function, keywords, dom, votes, hits, similar)
 
-    def route(self, text: str) -> RoutingDecision:
-        """The offline routing decision for one (already cleaned) idea."""
+    def route(self, text: str, verdict: ScreeningVerdict | None = None) -> RoutingDecision:
+        """The offline routing decision for one (already cleaned) idea; ``verdict`` (the screening of the same
+        text, when known) informs the channel."""
         cfg = self.config
+        full = text
         text = text[:ROUTE_CHARS]
         domain = self.domain_model.predict(text)
         parts = self.unit_scores(text, domain)
@@ -162,7 +176,7 @@ class OfflineRouter:
         margin = top - float(total[order[1]])
         abstain = margin < cfg.abstain_below or top < cfg.min_score
         committee, committee_reason = self.committee(text, domain)
-        channel, channel_reason = self.channel(text)
+        channel, link = self.advisor.advise(full, verdict=verdict, domain=domain.label)
         t = self.catalogue.templates
         return RoutingDecision(
             domain=domain.label,
@@ -171,10 +185,12 @@ class OfflineRouter:
             units=units,
             committee=committee,
             committee_reason=committee_reason,
-            channel=channel,
-            channel_reason=channel_reason,
+            channel=channel.channel,
+            channel_reason=channel.reason,
             abstain=abstain,
             abstain_reason=t["abstain_reason"].format(score=top, threshold=cfg.min_score) if abstain else None,
+            linkage=link.level,
+            linkage_reason=link.reason,
         )
 
     def _unit_reason(self, i: int, parts: UnitScores, supporting: list[SimilarItem], domain: str) -> str:
@@ -204,18 +220,6 @@ class OfflineRouter:
         if best is None:
             best = next(c for c in self.catalogue.committees if c.name == self.catalogue.default_committee)
         return best.name, self.catalogue.templates["committee_reason"].format(areas=best.areas)
-
-    def channel(self, text: str) -> tuple[str, str]:
-        """One of the scheme's three channels and why (cue words; default 深化培育)."""
-        norm = normalize(text)
-        counts = {c.name: sum(1 for k in c.cues if k in norm) for c in self.catalogue.channels}
-        default = self.catalogue.default_channel
-        others = [n for n in counts if n != default]
-        best = max(others, key=counts.__getitem__) if others else default
-        if counts[best] < 2 or counts[best] <= counts.get(default, 0):
-            best = default
-        channel = next(c for c in self.catalogue.channels if c.name == best)
-        return channel.name, f"{channel.reason}（依据：{self.catalogue.channel_clause}）"
 
     def level2(self, text: str, domain: DomainPrediction) -> str | None:
         """Second-level class when the domain is confident and a level-2/3 label occurs in the text."""

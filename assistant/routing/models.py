@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from assistant.tasks.models import EngineStamp
 
 Role = Literal["主办", "协办"]
+Linkage = Literal["national", "provincial", "city"]
 
 
 class UnitSuggestion(BaseModel):
@@ -34,9 +35,13 @@ class RoutingDecision(EngineStamp):
     channel_reason: str
     abstain: bool
     abstain_reason: str | None = None
+    linkage: Linkage | None = Field(
+        default=None, description="上下联动: national / provincial action needed, or city coordination (四(五)5)."
+    )
+    linkage_reason: str | None = None
 
     def batch_record(self, case_id: Any) -> dict[str, Any]:
-        """The documented batch line: id, domain, units, committee, channel, abstain."""
+        """The documented batch line: id, domain, units, committee, channel, abstain, linkage."""
         return {
             "id": case_id,
             "domain": self.domain,
@@ -46,6 +51,7 @@ class RoutingDecision(EngineStamp):
             "committee": self.committee,
             "channel": self.channel,
             "abstain": self.abstain,
+            "linkage": self.linkage,
         }
 
     def audit_summary(self) -> dict[str, Any]:
@@ -56,6 +62,7 @@ class RoutingDecision(EngineStamp):
             "committee": self.committee,
             "channel": self.channel,
             "abstain": self.abstain,
+            "linkage": self.linkage,
             "backend": self.backend,
             "model": self.model,
             "prompt_version": self.prompt_version,

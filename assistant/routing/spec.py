@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.routing.catalogue import DOMAINS, Catalogue
 from assistant.routing.engine import OfflineRouter
 from assistant.routing.models import LLMRouting, LLMUnitChoice, RoutingDecision, UnitSuggestion
+
+if TYPE_CHECKING:
+    from assistant.screening.models import ScreeningVerdict
 
 CANDIDATES = 8
 """Units offered to the model: the offline top units first, then the next best."""
@@ -27,9 +30,9 @@ class RoutingPart:
         """Route with an edited catalogue from now on (item votes are relabelled, nothing is re-fitted)."""
         self.router = self.router.with_catalogue(catalogue)
 
-    def offline(self, text: str) -> RoutingDecision:
-        """The offline router's decision."""
-        return self.router.route(text)
+    def offline(self, text: str, verdict: ScreeningVerdict | None = None) -> RoutingDecision:
+        """The offline router's decision (``verdict``: the screening of the same text, for the channel)."""
+        return self.router.route(text, verdict)
 
     def candidates(self, text: str, decision: RoutingDecision) -> list[str]:
         """Official names of the units offered to the model."""
@@ -90,6 +93,7 @@ class RoutingPart:
             committee=committee.name, committee_reason=committee_reason, channel=answer.channel,
             channel_reason=answer.channel_reason, abstain=answer.abstain,
             abstain_reason=offline.abstain_reason if answer.abstain else None,
+            linkage=offline.linkage, linkage_reason=offline.linkage_reason,
         )
 
     @staticmethod

@@ -18,7 +18,7 @@ import re
 import zipfile
 import zlib
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -297,7 +297,8 @@ def check_xlsx(source: Path | bytes, limits: ArchiveLimits = DEFAULT_LIMITS, wha
                 with archive.open(info) as stream:
                     head = stream.read(_SHEET_HEAD_BYTES)
                     _check_dimension(head, limits, what, info.filename)
-                    largest = max(largest, _scan_rows(_Prefixed(head, stream), limits, what, info.filename))  # type: ignore[arg-type]
+                    rest = cast(IO[bytes], _Prefixed(head, stream))
+                    largest = max(largest, _scan_rows(rest, limits, what, info.filename))
             except UnsafeFileError:
                 raise
             except _PART_ERRORS as exc:

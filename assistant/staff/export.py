@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from assistant.scheme.grading import GRADE_ZH
+from assistant.scheme.linkage import LINKAGE_ZH
 from assistant.security.files import private_file
 from assistant.security.spreadsheet import safe_cell
 from assistant.staff.models import TriageReport, TriageRow
 
 COLUMNS = (
     "序号", "行号", "受理编号", "标题", "内容", "是否受理", "类别", "去向", "领域", "主办单位", "协办单位", "重复组",
-    "重复对象", "说明",
+    "重复对象", "分级", "分级理由", "处理通道", "对口专委会", "上下联动", "说明",
 )
+
 
 
 def _safe(value: object) -> str:
@@ -33,7 +36,8 @@ def result_rows(report: TriageReport) -> list[list[str]]:
         out.append([
             str(row.seq), str(row.line), row.receipt_no or "", row.title, row.text, row.verdict_zh, row.category or "",
             row.redirect or "", row.domain or "", row.main_unit or "", "、".join(row.co_units),
-            row.duplicate_group or "", _duplicates(row), row.error or "",
+            row.duplicate_group or "", _duplicates(row), GRADE_ZH.get(row.grade or "", ""), row.grade_reason or "",
+            row.channel or "", row.committee or "", LINKAGE_ZH.get(row.linkage or "", ""), row.error or "",
         ])
     return out
 
@@ -46,7 +50,8 @@ def write_xlsx(report: TriageReport, path: Path) -> Path:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("分办结果")
-    for col, width in zip("ABCDEFGHIJKLMN", (6, 6, 16, 30, 60, 8, 10, 30, 12, 24, 30, 10, 40, 30), strict=True):
+    widths = (6, 6, 16, 30, 60, 8, 10, 30, 12, 24, 30, 10, 40, 12, 50, 20, 18, 10, 30)
+    for col, width in zip("ABCDEFGHIJKLMNOPQRS", widths, strict=True):
         sheet.column_dimensions[col].width = width
     sheet.freeze_panes = "A2"
     header = [WriteOnlyCell(sheet, value=name) for name in COLUMNS]

@@ -82,6 +82,7 @@ class RoutingView(BaseModel):
     abstain_reason: str | None
     backend: str | None
     confirmed: bool
+    linkage_reason: str | None = Field(default=None, description="上下联动, when the idea needs it.")
     confirmed_by: str | None = None
     confirmed_at: datetime | None = None
     final_units: list[UnitChoice] = Field(default_factory=list)
@@ -156,6 +157,11 @@ class TriageRow(BaseModel):
     co_units: list[str] = Field(default_factory=list)
     duplicate_group: str | None = None
     duplicates: list[DuplicateRef] = Field(default_factory=list)
+    channel: str | None = None
+    committee: str | None = None
+    linkage: str | None = None
+    grade: str | None = Field(default=None, description="线索分级: cultivate / sqmy / refer / merge.")
+    grade_reason: str | None = None
     error: str | None = None
 
     @property
@@ -180,12 +186,14 @@ class TriageReport(BaseModel):
     duplicate_groups: int
     seconds: float
     result_path: str | None = None
+    grades: dict[str, int] = Field(default_factory=dict, description="Rows per grade (Chinese names).")
 
     def summary_zh(self) -> str:
         """One line for the page."""
+        graded = "；分级：" + "、".join(f"{k} {v}" for k, v in self.grades.items()) if self.grades else ""
         return (
             f"文件「{self.file_name}」共 {self.read} 行：导入 {self.imported} 条（受理 {self.in_scope}、"
-            f"不受理 {self.out_of_scope}），有问题 {self.failed} 行，重复组 {self.duplicate_groups} 个，"
+            f"不受理 {self.out_of_scope}），有问题 {self.failed} 行，重复组 {self.duplicate_groups} 个{graded}，"
             f"用时 {self.seconds:.1f} 秒。"
         )
 

@@ -122,6 +122,7 @@ def routing_view(result: RoutingRow | None, screening: ScreeningRow | None) -> R
         committee=ctx.get("committee"), committee_reason=ctx.get("committee_reason"), channel=ctx.get("channel"),
         channel_reason=ctx.get("channel_reason"), abstain=bool(ctx.get("abstain", False)),
         abstain_reason=ctx.get("abstain_reason"), backend=ctx.get("backend"), confirmed=result.confirmed_at is not None,
+        linkage_reason=ctx.get("linkage_reason"),
     )
     if result.confirmed_at is None:
         return view

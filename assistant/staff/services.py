@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.review import IdeaReviewService
 from assistant.routing.domain import DomainModel
+from assistant.scheme.grading import GradingService
 from assistant.security.archives import DEFAULT_LIMITS, ArchiveLimits
 from assistant.staff.clusters import CorpusSimilarity, DuplicateClusters
 from assistant.staff.desk import RoutingDesk
@@ -39,7 +40,8 @@ def domain_classifier(model: DomainModel) -> tuple[Callable[[str], str], str]:
 class StaffServices:
     """Queue, triage, routing desk, duplicate clusters and hot topics; each built on first use.
 
-    ``reviewer`` and ``tokenizer`` are factories so the page renders before the routing models load.
+    ``reviewer`` and ``tokenizer`` are factories so the page renders before the routing models load; ``grading``
+    (optional) stores the triage's automatic clue grades.
     """
 
     def __init__(
@@ -54,6 +56,7 @@ class StaffServices:
         exports_dir: Path,
         cache_dir: Path,
         max_chars: int,
+        grading: Callable[[], GradingService] | None = None,
         max_upload_bytes: int = 20 * 1024 * 1024,
         archive_limits: ArchiveLimits = DEFAULT_LIMITS,
     ) -> None:
@@ -68,6 +71,7 @@ class StaffServices:
         self._exports_dir = exports_dir
         self._cache_dir = cache_dir
         self._max_chars = max_chars
+        self._grading = grading
 
     @cached_property
     def queue(self) -> QueueService:
@@ -93,8 +97,8 @@ class StaffServices:
     def triage(self) -> TriageService:
         """Batch import of collected clues."""
         return TriageService(self._batches, self._texts, self._reviewer(), self.similarity, self._exports_dir,
-                             max_chars=self._max_chars, max_bytes=self._max_upload_bytes,
-                             archive_limits=self._archive_limits)
+                             max_chars=self._max_chars, grading=self._grading() if self._grading else None,
+                             max_bytes=self._max_upload_bytes, archive_limits=self._archive_limits)
 
     @cached_property
     def hot(self) -> HotTopics:

@@ -16,6 +16,7 @@ from assistant.errors import BaixingError, InputError
 from assistant.ingest.mapping import cell_text, resolve_columns
 from assistant.ingest.readers import MAX_FILE_BYTES, RawRow, read_rows
 from assistant.review import IdeaReview, IdeaReviewService, review_record
+from assistant.scheme.grading import GRADE_ZH, DuplicateLead, GradeSuggestion, GradingService, suggest_grade
 from assistant.security.archives import DEFAULT_LIMITS, ArchiveLimits
 from assistant.staff.clusters import CorpusSimilarity
 from assistant.staff.export import write_csv, write_xlsx
@@ -59,12 +60,14 @@ class TriageService:
         exports_dir: Path,
         max_chars: int = 20000,
         max_rows: int = MAX_ROWS,
+        grading: GradingService | None = None,
         max_bytes: int = MAX_FILE_BYTES,
         archive_limits: ArchiveLimits = DEFAULT_LIMITS,
     ) -> None:
         self.max_bytes = max_bytes
         self.archive_limits = archive_limits
         self.batches = batches
+        self.grading = grading
         self.texts = texts
         self.reviewer = reviewer
         self.similarity = similarity
@@ -111,6 +114,8 @@ class TriageService:
             for row in chunk:
                 if row.line in made:
                     row.idea_id, row.receipt_no = made[row.line]
+        notify(total, total, "正在分级……")
+        self._grade(good, staff.user_id)
         report = self._report(name, batch.batch_id, rows, time.perf_counter() - start)
         self.batches.close(batch.batch_id, rows_ok=report.imported, rows_failed=report.read - report.imported,
                            errors=[{"line": r.line, "message": r.error} for r in report.rows if r.error])
@@ -230,6 +235,45 @@ class TriageService:
             row.domain = decision.domain
             row.main_unit = next((u.name for u in decision.units if u.role == "主办"), None)
             row.co_units = [u.name for u in decision.units if u.role == "协办"]
+            row.channel, row.committee, row.linkage = decision.channel, decision.committee, decision.linkage
+
+    # grading -------------------------------------------------------------------------------------
+    def _grade(self, rows: list[TriageRow], user_id: int | None) -> None:
+        """线索分级 of every stored row (merge into the earliest duplicate clue; refer out-of-scope rows to the
+        screening's redirect; 社情民意 or cultivate by the suggested channel); stored as automatic grades."""
+        by_line = {r.line: r for r in rows}
+        keys = {c.name: c.key for c in self._channels()}
+        done: list[tuple[int, GradeSuggestion]] = []
+        for row in rows:
+            if row.idea_id is None:
+                continue
+            suggestion = suggest_grade(
+                in_scope=row.in_scope, category=row.category, redirect=row.redirect,
+                channel_key=keys.get(row.channel or ""), channel=row.channel, lead=self._lead(row, by_line),
+            )
+            row.grade, row.grade_reason = suggestion.grade, suggestion.reason
+            done.append((row.idea_id, suggestion))
+        if self.grading is not None and done:
+            self.grading.record_auto(done, user_id=user_id)
+
+    def _channels(self) -> tuple[Any, ...]:
+        advisor = getattr(self.reviewer.router, "advisor", None)
+        return tuple(advisor.catalogue.channels) if advisor is not None else ()
+
+    @staticmethod
+    def _lead(row: TriageRow, by_line: dict[int, TriageRow]) -> DuplicateLead | None:
+        """The clue a row should merge into: an earlier stored clue it duplicates, else the earliest earlier row."""
+        ideas = [d for d in row.duplicates if d.kind == "idea"]
+        if ideas:
+            best = max(ideas, key=lambda d: d.similarity)
+            return DuplicateLead(receipt_no=best.ref, title=best.title, similarity=best.similarity)
+        earlier = [d for d in row.duplicates if d.kind == "row" and int(d.ref) < row.line]
+        if not earlier:
+            return None
+        first = min(earlier, key=lambda d: int(d.ref))
+        lead = by_line.get(int(first.ref))
+        return DuplicateLead(receipt_no=lead.receipt_no if lead else None, idea_id=lead.idea_id if lead else None,
+                             title=first.title, similarity=first.similarity, row=int(first.ref))
 
     def _report(self, name: str, batch_id: int, rows: list[TriageRow], seconds: float) -> TriageReport:
         imported = [r for r in rows if r.idea_id is not None]
@@ -244,6 +288,7 @@ class TriageService:
             failed=sum(1 for r in rows if r.error),
             duplicate_groups=len({r.duplicate_group for r in rows if r.duplicate_group}),
             seconds=seconds,
+            grades={GRADE_ZH[g]: n for g in GRADE_ZH if (n := sum(1 for r in imported if r.grade == g))},
         )
 
 

@@ -24,6 +24,8 @@ class IdeaStatus(StrEnum):
     ROUTED = "routed"  # handling units confirmed by staff
     IN_CULTIVATION = "in_cultivation"  # a member is cultivating it into a proposal
     PROPOSAL = "proposal"  # it became a 百姓提案
+    HANDLING = "handling"  # handed to its handling unit(s), a reply is awaited (办理中, 督办)
+    REPLIED = "replied"  # a handling unit replied; the citizen may rate the reply
     REFERRED = "referred"  # passed to another channel (12345, 信访, 社情民意…)
     CLOSED = "closed"
 

@@ -1,7 +1,10 @@
 """The life of an idea as an explicit state machine: which status may follow which, and their Chinese names.
 
-draft → submitted → screened / routed → in cultivation → proposal / referred / closed. Every move is written
-by :class:`assistant.storage.ideas.IdeaStore` with who made it, when and why; any other move is refused.
+draft → submitted → screened / routed → in cultivation → proposal / referred / closed, and after routing (or once
+it is a proposal) handling → replied → closed (a reply the citizen is not satisfied with may be handled again).
+Every move is written by the stores (:class:`assistant.storage.ideas.IdeaStore`,
+:class:`assistant.storage.handling.HandlingStore`) with who made it, when and why; any other move is refused.
+See ``docs/workflow.md`` for the diagram.
 """
 
 from __future__ import annotations
@@ -14,14 +17,17 @@ TRANSITIONS: dict[IdeaStatus, frozenset[IdeaStatus]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.CLOSED}),
     S.SUBMITTED: frozenset({S.SCREENED, S.ROUTED, S.IN_CULTIVATION, S.REFERRED, S.CLOSED}),
     S.SCREENED: frozenset({S.SCREENED, S.ROUTED, S.IN_CULTIVATION, S.REFERRED, S.CLOSED}),
-    S.ROUTED: frozenset({S.ROUTED, S.IN_CULTIVATION, S.PROPOSAL, S.REFERRED, S.CLOSED}),
+    S.ROUTED: frozenset({S.ROUTED, S.IN_CULTIVATION, S.PROPOSAL, S.HANDLING, S.REFERRED, S.CLOSED}),
     S.IN_CULTIVATION: frozenset({S.ROUTED, S.PROPOSAL, S.REFERRED, S.CLOSED}),
-    S.PROPOSAL: frozenset({S.CLOSED}),
+    S.PROPOSAL: frozenset({S.HANDLING, S.CLOSED}),
+    S.HANDLING: frozenset({S.HANDLING, S.REPLIED, S.CLOSED}),
+    S.REPLIED: frozenset({S.REPLIED, S.HANDLING, S.CLOSED}),
     S.REFERRED: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),
 }
-"""Allowed moves. A re-screening (screened → screened) or a revised routing (routed → routed) is a move too,
-so it shows in the history."""
+"""Allowed moves. A re-screening (screened → screened), a revised routing (routed → routed), another handling unit
+or a new deadline (handling → handling) and a further reply (replied → replied) are moves too, so they show in the
+history; replied → handling is a reply handled again (the citizen was not satisfied)."""
 
 STATUS_ZH: dict[IdeaStatus, str] = {
     S.DRAFT: "尚未提交（草稿）",
@@ -30,6 +36,8 @@ STATUS_ZH: dict[IdeaStatus, str] = {
     S.ROUTED: "已分办",
     S.IN_CULTIVATION: "委员培育中",
     S.PROPOSAL: "已形成提案",
+    S.HANDLING: "承办单位办理中",
+    S.REPLIED: "承办单位已答复",
     S.REFERRED: "已转交其他渠道",
     S.CLOSED: "已办结",
 }
@@ -42,6 +50,8 @@ STATUS_SHORT_ZH: dict[IdeaStatus, str] = {
     S.ROUTED: "已分办",
     S.IN_CULTIVATION: "培育中",
     S.PROPOSAL: "已成提案",
+    S.HANDLING: "办理中",
+    S.REPLIED: "已答复",
     S.REFERRED: "已转其他渠道",
     S.CLOSED: "已办结",
 }

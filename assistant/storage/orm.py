@@ -11,11 +11,12 @@ audit row when there is one. Prompts and raw inputs are never stored, only their
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -438,6 +439,129 @@ class CatalogueEntry(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONDoc(), default=dict, nullable=False)
     updated_by: Mapped[int | None] = _user_fk()
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+
+
+# --- the scheme after submission: grades, handling, feedback, notices, selection --------------------------
+
+
+class SchemeDecision(Base):
+    """A decision about an idea, kept as history (the latest of a kind is current): its grade (线索分级), the
+    citizen's consent to be named, a 精品 mark. ``auto`` rows are the system's suggestions, others staff's."""
+
+    __tablename__ = "scheme_decisions"
+    __table_args__ = (Index(None, "idea_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    value: Mapped[str] = mapped_column(String(64), nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONDoc(), default=dict, nullable=False)
+    auto: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    created_by: Mapped[int | None] = _user_fk()
+    created_at: Mapped[datetime] = _created()
+
+
+class HandlingItem(Base):
+    """One handling assignment (交办/督办): a unit, a deadline, a supervision level, open until replied."""
+
+    __tablename__ = "handling_items"
+    __table_args__ = (Index(None, "status", "deadline"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), nullable=False, index=True)
+    unit: Mapped[str] = mapped_column(String(200), nullable=False)
+    level: Mapped[str] = mapped_column(String(16), nullable=False)
+    supervisor: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    deadline: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by: Mapped[int | None] = _user_fk()
+    created_at: Mapped[datetime] = _created()
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class HandlingReply(Base):
+    """A handling unit's reply to an idea, entered on a page or imported from a file."""
+
+    __tablename__ = "handling_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), nullable=False, index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("handling_items.id", ondelete="SET NULL"), nullable=True)
+    unit: Mapped[str] = mapped_column(String(200), nullable=False)
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    result: Mapped[str] = mapped_column(String(16), nullable=False)
+    replied_on: Mapped[date] = mapped_column(Date, nullable=False)
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ingest_batches.id", ondelete="SET NULL"), nullable=True
+    )
+    created_by: Mapped[int | None] = _user_fk()
+    created_at: Mapped[datetime] = _created()
+
+
+class CitizenFeedback(Base):
+    """A citizen's satisfaction with the handling of their idea (满意 / 基本满意 / 不满意) and a comment."""
+
+    __tablename__ = "citizen_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), nullable=False, index=True)
+    reply_id: Mapped[int | None] = mapped_column(
+        ForeignKey("handling_replies.id", ondelete="SET NULL"), nullable=True
+    )
+    rating: Mapped[str] = mapped_column(String(16), nullable=False)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = _created()
+
+
+class MemberNotice(Base):
+    """An in-app notice for a member (the reply to an idea they cultivated arrived, the citizen rated it…)."""
+
+    __tablename__ = "member_notices"
+    __table_args__ = (Index(None, "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    message: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = _created()
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class IdeaMerit(Base):
+    """What staff recorded for the annual selection: 办理成果 and 社会效应 (0–5 each); the latest per year counts."""
+
+    __tablename__ = "idea_merits"
+    __table_args__ = (Index(None, "year", "idea_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    outcome: Mapped[float | None] = mapped_column(Float, nullable=True)
+    social: Mapped[float | None] = mapped_column(Float, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by: Mapped[int | None] = _user_fk()
+    created_at: Mapped[datetime] = _created()
+
+
+class AnnualSelection(Base):
+    """One idea chosen among the year's excellent 百姓提案 (rank, score and its parts, certificate number)."""
+
+    __tablename__ = "annual_selections"
+    __table_args__ = (UniqueConstraint("year", "idea_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), nullable=False)
+    rank: Mapped[int] = mapped_column(Integer, nullable=False)
+    score: Mapped[float] = mapped_column(Float, nullable=False)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONDoc(), default=dict, nullable=False)
+    certificate_no: Mapped[str] = mapped_column(String(40), nullable=False)
+    created_by: Mapped[int | None] = _user_fk()
+    created_at: Mapped[datetime] = _created()
 
 
 # --- security: login sessions, login throttling, security events ----------------------------------------

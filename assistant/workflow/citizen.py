@@ -57,8 +57,9 @@ ANSWERABLE = frozenset({IdeaStatus.SUBMITTED, IdeaStatus.SCREENED, IdeaStatus.RO
 REDRAFTABLE = frozenset({IdeaStatus.SUBMITTED, IdeaStatus.SCREENED, IdeaStatus.ROUTED})
 """Statuses in which the citizen's answers may still redraft the text (nobody else has worked on it yet)."""
 MAX_ANSWER_CHARS = 1000
-ELEMENTS_ZH = {"problem": "问题", "affected": "影响范围", "evidence": "事实依据", "cause": "原因", "policy": "政策依据",
-               "suggestion": "建议"}
+ELEMENTS_ZH = {"where": "地点与现状", "affected": "影响范围", "evidence": "事实依据", "cause": "原因",
+               "suggestion": "建议", "detail": "具体做法", "actor": "责任单位", "policy": "政策依据", "problem": "问题"}
+"""The elements a question can be about (``assistant.cultivation.models.Element``) and their Chinese names."""
 
 
 def _lines(points: Sequence[str]) -> list[str]:
@@ -118,7 +119,7 @@ class CitizenWorkflow:
         if not review.value.verdict.in_scope:
             raise InputError("这条内容不属于“百姓提案”的范围，请按提示前往相应渠道反映。", "out of scope")
         decision = review.value.decision
-        request = self.cultivation.request(text, domain=decision.domain if decision else "")
+        request = self.cultivation.request(text, routing=decision)
         draft: DraftProposal | None = None
         for step in self._written(request, None, 1):
             if isinstance(step, DraftUpdate):
@@ -126,7 +127,8 @@ class CitizenWorkflow:
             else:
                 draft = step
         assert draft is not None
-        state = self.cultivation.start(text, draft, review=review_record(review.value), source=IdeaSource.WEB)
+        state = self.cultivation.start(text, draft, review=review_record(review.value), routing=decision,
+                                       source=IdeaSource.WEB)
         yield DraftUpdate(draft=state.draft, draft_id=state.draft_id, round=1)
 
     # step 3: answers and edits ---------------------------------------------------------------------
@@ -159,7 +161,7 @@ class CitizenWorkflow:
         merged = {**state.answers, **given}
         request = self.cultivation.request(state.idea_text, answers=merged, proposer=state.draft.proposer,
                                            attribution=state.draft.attribution,
-                                           asked={q.element for q in state.draft.questions})
+                                           asked={q.element for q in state.draft.questions}, routing=state.routing)
         draft: DraftProposal | None = None
         for step in self._written(request, draft_id, state.round):
             if isinstance(step, DraftUpdate):
@@ -282,14 +284,14 @@ class CitizenWorkflow:
             return SubmissionResult(receipt_no=None, in_scope=False, category=verdict.category, reason=verdict.reason,
                                     redirect=verdict.redirect, reframe=verdict.reframe)
         decision = review.decision
-        request = self.cultivation.request(text, proposer=citizen, domain=decision.domain if decision else "")
+        request = self.cultivation.request(text, proposer=citizen, routing=decision)
         draft = self.cultivation.run(request).value
 
         def final(receipt_no: str) -> VersionContent:
             attribution = Attribution(receipt_no=receipt_no, citizen=citizen, idea_excerpt=text[:200])
             done = draft.model_copy(update={"proposer": citizen, "attribution": attribution,
                                             "remarks": self.cultivation.drafter.remarks(attribution)})
-            return version_content(SessionState(round=1, idea_text=text, draft=enforce(done, text)))
+            return version_content(SessionState(round=1, idea_text=text, draft=enforce(done, text), routing=decision))
 
         stored = self.ideas.submit_new(text, final, citizen_info(citizen), review=review_record(review),
                                        source=source, note=API_NOTE, idempotency_key=key,
@@ -340,7 +342,8 @@ class CitizenWorkflow:
             if redraft:
                 request = self.cultivation.request(state.idea_text, answers=merged, proposer=state.draft.proposer,
                                                    attribution=state.draft.attribution,
-                                                   asked={q.element for q in state.draft.questions})
+                                                   asked={q.element for q in state.draft.questions},
+                                                   routing=state.routing)
                 written = self.cultivation.run(request).value
                 written = written.model_copy(update={"proposer": state.draft.proposer,
                                                      "attribution": state.draft.attribution,

@@ -13,11 +13,12 @@ from assistant.cultivation.draft_text import diff_text, parse_draft_text
 from assistant.cultivation.models import DraftProposal, SessionState
 from assistant.cultivation.polish import Edit, Polisher
 from assistant.cultivation.rubric import QualityRubric
-from assistant.cultivation.service import CultivationService
+from assistant.cultivation.service import CultivationService, SimilarSearcher
 from assistant.cultivation.sessions import attribution_of, version_content
-from assistant.cultivation.spec import SimilarSearcher
 from assistant.cultivation.validator import enforce
 from assistant.errors import InputError, NotFoundError
+from assistant.review import IdeaReviewService
+from assistant.routing.models import RoutingDecision
 from assistant.storage.enums import DraftStatus, IdeaStatus, Role
 from assistant.storage.ideas import IdeaStore
 from assistant.storage.lifecycle import status_zh
@@ -49,6 +50,7 @@ class MemberWorkflow:
         self,
         cultivation: CultivationService,
         ideas: IdeaStore,
+        reviewer: IdeaReviewService | None = None,
         searcher: SimilarSearcher | None = None,
         polisher: Polisher | None = None,
         rubric: QualityRubric | None = None,
@@ -57,6 +59,7 @@ class MemberWorkflow:
     ) -> None:
         self.cultivation = cultivation
         self.ideas = ideas
+        self.reviewer = reviewer
         self.searcher = searcher
         self.polisher = polisher or Polisher()
         self.rubric = rubric or QualityRubric()
@@ -66,6 +69,12 @@ class MemberWorkflow:
     @staticmethod
     def _member(user: UserSession | None) -> UserSession:
         return require_role(user, Role.MEMBER)
+
+    def _routing(self, text: str, member: UserSession) -> RoutingDecision | None:
+        """Who should act on an idea, for its draft to name (the same review task as everywhere)."""
+        if self.reviewer is None:
+            return None
+        return self.reviewer.review(text, routing="always", user_id=member.user_id).value.decision
 
     # finding drafts ----------------------------------------------------------------------------------
     def submissions(self, user: UserSession | None, limit: int = 50) -> list[Submission]:
@@ -102,8 +111,10 @@ class MemberWorkflow:
         if drafts:
             return drafts[-1]
         attribution = attribution_of(idea, member.display_name)
-        draft = self.cultivation.draft(idea.raw_text, proposer=attribution.citizen, attribution=attribution)
-        state = SessionState(idea_id=idea.id, idea_text=idea.raw_text, draft=draft)
+        routing = self._routing(idea.raw_text, member)
+        draft = self.cultivation.draft(idea.raw_text, proposer=attribution.citizen, attribution=attribution,
+                                       routing=routing)
+        state = SessionState(idea_id=idea.id, idea_text=idea.raw_text, draft=draft, routing=routing)
         draft_id, _ = self.ideas.create_draft([idea.id], version_content(state), created_by=member.user_id,
                                               member_id=member.user_id, status=DraftStatus.POLISHING,
                                               note="委员打开金点子：生成初稿", cultivate=True)
@@ -146,14 +157,16 @@ class MemberWorkflow:
                 ) -> MemberDraft:
         idea = self._idea(receipt_no) if receipt_no.strip() else None
         attribution = attribution_of(idea, member.display_name) if idea is not None else None
+        routing: RoutingDecision | None = None
         if draft is None:
-            draft = self.cultivation.draft(text, attribution=attribution)
+            routing = self._routing(text, member)
+            draft = self.cultivation.draft(text, attribution=attribution, routing=routing)
             note += "（按金点子起草）"
         draft = draft.model_copy(update={"attribution": attribution})
         if attribution is not None:
             draft.remarks = self.cultivation.drafter.remarks(attribution)
         state = SessionState(idea_id=idea.id if idea else None, idea_text=idea.raw_text if idea else text,
-                             draft=enforce(draft, None))
+                             draft=enforce(draft, None), routing=routing)
         draft_id, _ = self.ideas.create_draft([idea.id] if idea else [], version_content(state),
                                               created_by=member.user_id, member_id=member.user_id,
                                               status=DraftStatus.POLISHING, note=note, cultivate=idea is not None)

@@ -1,9 +1,10 @@
 """Builds ``pairs.jsonl``: pairs of proposals where one is worse by construction, for the quality suite.
 
-Good drafts come from the offline drafter (BM25 over the shipped items and policies, the idea's own message
-excluded) on 12 citizen-voice ideas and 12 real messages of ``evals/drafting/ideas.jsonl``. Each draft is paired
-with eight damaged copies (see ``PERTURBATIONS``); the side the better one lands on (a or b) is random but fixed,
-so a judge cannot win by always picking one side. Deterministic:
+Good drafts come from the offline drafter (routed by the offline router, references from BM25 over the shipped
+items and policies, the idea's own message excluded) on 12 citizen-voice ideas and 12 real messages of
+``evals/drafting/ideas.jsonl``. Each draft is paired with nine damaged copies (see ``PERTURBATIONS``; ``invented``
+pads the analysis with the stock claims and the other-city legal basis the old engine used to write); the side the
+better one lands on (a or b) is random but fixed, so a judge cannot win by always picking one side. Deterministic:
 
     uv run python -m evals.quality.build_dataset
 """
@@ -33,7 +34,10 @@ PERTURBATIONS = {
     "raw_idea": "未经培育的群众原话（标题照搬原文，没有分条建议）",
     "bad_title": "标题写成整句话，不符合“关于××的“百姓提案””格式",
     "pii": "情况分析中写入了联系电话和门牌号",
+    "invented": "情况分析加上编造的往期留言和外地法规依据",
 }
+INVENTED = ["从往期群众留言看，同类问题曾多次被反映，具有一定普遍性，说明有关问题尚未得到系统解决。",
+            "《汕头市市容和环境卫生管理条例》第十二条对此已有规定，但在基层落实中仍有差距。"]
 
 
 def proposal(draft: DraftProposal) -> dict[str, Any]:
@@ -64,21 +68,29 @@ def damaged(draft: DraftProposal, kind: str, other: DraftProposal, idea: str) ->
     if kind == "pii":
         extra = "联系人张先生，电话13812345678，住天河区某路18号502房。"
         return draft.model_copy(update={"analysis": [*draft.analysis[:-1], draft.analysis[-1] + extra]})
+    if kind == "invented":
+        return draft.model_copy(update={"analysis": [*draft.analysis, *INVENTED]})
     raise ValueError(kind)
 
 
 def build() -> list[dict[str, Any]]:
     """Every pair, in a fixed order."""
-    from assistant.cultivation.engine import OfflineDrafter
+    from assistant.container import Container
     from assistant.cultivation.service import CultivationService
+    from assistant.cultivation.spec import DraftingSpec
     from evals.drafting.searcher import CorpusSearcher
+    from evals.drafting_suite import _Setup
 
     rows = [json.loads(line) for line in IDEAS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    chosen = [r for r in rows if r["source"] == "citizen"][:: 100 // PER_SOURCE][:PER_SOURCE]
-    chosen += [r for r in rows if r["source"] == "message"][:: 150 // PER_SOURCE][:PER_SOURCE]
+    citizen = [r for r in rows if r["source"] == "citizen"]
+    messages = [r for r in rows if r["source"] == "message"]
+    chosen = citizen[:: max(1, len(citizen) // PER_SOURCE)][:PER_SOURCE]
+    chosen += messages[:: max(1, len(messages) // PER_SOURCE)][:PER_SOURCE]
     searcher = CorpusSearcher(exclude={r["doc_id"] for r in chosen if r.get("doc_id")})
-    service = CultivationService(OfflineDrafter(), searcher=searcher)
-    drafts = [service.draft(r["text"], offline_only=True) for r in chosen]
+    root = Container.from_env()
+    setup = _Setup(CultivationService(root.tasks, DraftingSpec(root.drafter), root.ideas, searcher=searcher),
+                   root.review_service)
+    drafts = [setup.drafter.draft(setup.request(r["text"])[0]) for r in chosen]
     rng = random.Random(SEED)
     out: list[dict[str, Any]] = []
     for n, (row, draft) in enumerate(zip(chosen, drafts, strict=True)):

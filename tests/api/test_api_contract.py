@@ -214,3 +214,12 @@ def test_healthz_reports_each_part(client: TestClient) -> None:
     names = [c["name"] for c in body["checks"]]
     assert names == ["数据库", "检索索引", "向量库", "大模型服务"]
     assert response.status_code == 200 and body["ok"] is True, body
+
+
+def test_every_question_element_can_be_answered() -> None:
+    from typing import get_args
+
+    from assistant.cultivation.models import Element
+    from assistant.workflow.citizen import ELEMENTS_ZH
+
+    assert set(get_args(Element)) == set(ELEMENTS_ZH), "a new question element needs a Chinese name for answers"

@@ -136,3 +136,16 @@ def test_downloads_only_for_their_owner(web: TestClient, api_container: Any) -> 
     upload.write_text("姓名,电话\n张三,13912345678\n", encoding="utf-8")
     web.cookies.set(CLIENT_COOKIE, "browser-a")
     assert web.get(f"/gradio_api/file={upload}").status_code == 404, "uploads are never served back"
+
+
+def test_the_pages_count_per_address_limits(api_data_dir: Path, mini_corpus: Path) -> None:
+    from assistant.settings import LimitsSettings
+    from tests.api.helpers import make_container
+
+    container = make_container(api_data_dir, mini_corpus, limits=LimitsSettings(lookups_per_minute=1))
+    lookup = _handlers(container)["on_lookup"]
+    visitor = FakeRequest()
+    with pytest.raises(gr.Error, match="没有找到"):
+        lookup("BX-2026-000001", "13912345678", visitor)
+    with pytest.raises(gr.Error, match="查询过于频繁"):
+        lookup("BX-2026-000001", "13912345678", visitor)

@@ -98,7 +98,8 @@ def test_route_batch_keys_and_error_records(container, router: OfflineRouter, mo
     lines = [json.dumps({"id": "a", "text": IDEA}, ensure_ascii=False), "not json", json.dumps({"id": "c"}),
              json.dumps({"id": "d", "text": ""})]
     out = run_batch(container, "route", lines, monkeypatch, capsys)
-    assert list(out[0]) == ["id", "domain", "units", "committee", "channel", "abstain"]
+    assert list(out[0]) == ["id", "domain", "units", "committee", "channel", "abstain", "linkage"]
+    assert out[0]["linkage"] in (None, "national", "provincial", "city")
     assert list(out[0]["units"][0]) == ["name", "role", "score", "reason"]
     assert out[0]["units"][0]["name"] in router.catalogue.unit_names()
     assert [r.get("line") for r in out[1:]] == [2, 3, 4] and all("error" in r for r in out[1:])

@@ -1,4 +1,4 @@
-"""DOCX round-trip and malformed input, Markdown, rubric perturbations, polishing edits."""
+"""DOCX round-trip and malformed input, Markdown, the six-dimension rubric, polishing edits."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from docx.oxml.ns import qn
 
 from assistant.cultivation.docx_io import LABELS, export_docx, export_markdown, export_pdf, import_docx
 from assistant.cultivation.engine import OfflineDrafter
-from assistant.cultivation.models import Attribution, Proposer
+from assistant.cultivation.models import Attribution, DraftProposal, Proposer
 from assistant.cultivation.polish import Polisher
-from assistant.cultivation.rubric import QualityRubric
+from assistant.cultivation.rubric import REVIEW_DIMENSIONS, QualityRubric
 from assistant.cultivation.validator import numbered
 from assistant.errors import InputError
 from evals.drafting_suite import PERTURBATIONS, perturb
@@ -106,24 +106,48 @@ def test_markdown_has_every_section(drafts) -> None:
     assert "1. " in text
 
 
-def test_rubric_ranks_every_perturbation_lower(drafts) -> None:
+def test_review_ranks_every_perturbation_lower(drafts) -> None:
     rubric = QualityRubric()
     for n, draft in enumerate(drafts):
-        base = rubric.score(draft).total
+        base = rubric.review(draft).total
         other = drafts[(n + 1) % len(drafts)]
         for kind in PERTURBATIONS:
-            assert rubric.score(perturb(draft, kind, other)).total < base, kind
+            assert rubric.review(perturb(draft, kind, other)).total < base, kind
 
 
-def test_rubric_has_five_dimensions_with_reasons(drafts) -> None:
-    report = QualityRubric().score(drafts[0])
-    assert [d.name for d in report.dimensions] == ["选题聚焦", "情况准确", "分析深入", "建议具体可行", "格式规范"]
+def test_review_has_the_six_dimensions_with_reasons(drafts) -> None:
+    report = QualityRubric().review(drafts[0])
+    assert [d.name for d in report.dimensions] == list(REVIEW_DIMENSIONS.values())
     assert all(1 <= d.score <= 5 and d.reason for d in report.dimensions)
     assert report.total == sum(d.score for d in report.dimensions)
 
 
+def test_legacy_score_keeps_five_keys(drafts) -> None:
+    report = QualityRubric().score(drafts[0])
+    assert [d.key for d in report.dimensions] == ["focus", "accuracy", "depth", "specificity", "format"]
+
+
+def test_rubric_penalises_invented_standing_and_boilerplate() -> None:
+    honest = DraftProposal(
+        title="关于在公交站加装候车亭的“百姓提案”",
+        analysis=["据提出人反映，其家楼下的公交站没有上盖，"
+                  "下雨时候车群众全身湿透。", "（待补充：公交站问题影响多少人。）"],
+        suggestions=["建议广州市交通运输局在该公交站加装候车亭。"],
+    )
+    padded = honest.model_copy(update={
+        "analysis": [*honest.analysis, "《中华人民共和国海上交通安全法》第十二条对此已有规定，但在基层落实中仍有差距。",
+                     "从往期群众留言看，同类问题曾多次被反映，具有一定普遍性。"],
+        "suggestions": [*honest.suggestions, "建议有关部门开展专项调研，建立群众意见收集和反馈渠道，接受群众监督。"],
+    })
+    rubric = QualityRubric()
+    good, bad = rubric.review(honest), rubric.review(padded)
+    assert bad.score("accuracy") < good.score("accuracy")
+    assert bad.score("citation") < good.score("citation")
+    assert bad.total < good.total
+
+
 def test_polish_edits_can_be_accepted_or_rejected(drafts) -> None:
-    suggestions = ["1. 能不能搞个接送区啊！！", "建议市教育局公布接送区设置标准。"]
+    suggestions = ["1. 能不能搞个接送区啊！！", "建议广州市教育局公布接送区设置标准。"]
     draft = drafts[0].model_copy(update={"suggestions": suggestions})
     polisher = Polisher()
     edits = polisher.suggest(draft)
@@ -133,3 +157,12 @@ def test_polish_edits_can_be_accepted_or_rejected(drafts) -> None:
     accepted = polisher.apply(draft, edits)
     assert accepted.suggestions[0].startswith("建议") and "搞" not in accepted.suggestions[0]
     assert accepted.attribution == draft.attribution and accepted.proposer == draft.proposer
+
+
+def test_polish_never_edits_quoted_law_or_titles(drafts) -> None:
+    quote = "《广州市城市道路管理条例》第三十条规定：“任何单位和个人不得擅自占用城市道路……”"
+    draft = drafts[0].model_copy(update={"analysis": [quote + "但现在好多人搞占道经营。" + "情况较为复杂，" * 30]})
+    edits = Polisher().suggest(draft)
+    for edit in edits:
+        assert quote in edit.after
+    assert all(len(e.after) >= len(quote) for e in edits)

@@ -41,9 +41,9 @@ def service_over(drafter: OfflineDrafter, llm: LLMRunner | None = None, ideas: I
 
 def test_llm_draft_goes_through_the_validator(drafter: OfflineDrafter) -> None:
     answer = {
-        "title": "关于学校门口设置学生接送区的“百姓提案”",
-        "analysis": ["1. 据群众反映，放学时段学校门口电动自行车乱停，联系电话13912345678。"],
-        "suggestions": ["建议市公安局交通警察支队在放学时段设置临时接送区。"],
+        "title": "关于在学校门口设置接送区的“百姓提案”",
+        "analysis": ["1. 据群众反映，放学时候学校门口电动车乱停，联系电话13912345678。"],
+        "suggestions": ["建议在学校门口设置接送区。"],
     }
     fake = FakeChatBackend().enqueue(answer)
     draft = service_over(drafter, runner(fake)).draft(IDEA)
@@ -52,6 +52,22 @@ def test_llm_draft_goes_through_the_validator(drafter: OfflineDrafter) -> None:
     assert not hard_violations(draft) and "13912345678" not in draft.analysis[0]
     assert not draft.analysis[0].startswith("1.")
     assert any("个人信息" in n for n in draft.notes)
+
+
+def test_a_model_draft_with_claims_nobody_made_is_asked_again_then_replaced(drafter: OfflineDrafter) -> None:
+    invented = {
+        "title": "关于在学校门口设置接送区的“百姓提案”",
+        "analysis": ["据统计，全市已有300多所学校存在此问题，同类问题曾多次被反映。"],
+        "suggestions": ["建议市公安局交通警察支队依据《道路交通安全法》第三十条在放学时段设置临时接送区。"],
+    }
+    fake = FakeChatBackend().enqueue(invented, invented)
+    service = service_over(drafter, runner(fake))
+    outcome = service.run(service.request(IDEA))
+    assert len(fake.calls) == 2, "one repair try with the reason"
+    assert "没有的内容" in fake.calls[1].messages[-1].content
+    assert outcome.run.fallback_code == "invalid_output" and outcome.value.backend == FALLBACK
+    body = "".join([outcome.value.title, *outcome.value.analysis, *outcome.value.suggestions])
+    assert "300" not in body and "多次被反映" not in body and "道路交通安全法" not in body
 
 
 def test_invalid_llm_output_falls_back_offline(drafter: OfflineDrafter) -> None:
@@ -129,11 +145,11 @@ def test_request_sentences_become_formal_actionable_suggestions(drafter: Offline
         "听说有补贴但是审批太麻烦了"
     )
     draft = drafter.draft(idea)
-    assert draft.title == "关于老旧小区加装电梯的“百姓提案”"
+    assert draft.title == "关于加大对老旧小区加装电梯的财政资金支持力度的“百姓提案”"
     text = "".join(draft.suggestions)
     assert "出钱" not in text and "能不能" not in text and "太麻烦" not in text
-    assert draft.suggestions[0].startswith("建议市住房城乡建设局加大对老旧小区加装电梯的财政资金支持力度")
-    assert any(s.startswith("建议市住房城乡建设局简化老旧小区加装电梯的申请审批") for s in draft.suggestions)
-    formal = drafter.normaliser.normalise("希望有关部门管管，帮我们把路灯修好")
+    assert draft.suggestions[0].startswith("建议广州市住房和城乡建设局加大对老旧小区加装电梯的财政资金支持力度")
+    assert any(s.startswith("建议广州市住房和城乡建设局简化") and "审批" in s for s in draft.suggestions)
+    formal = drafter.normaliser.normalise_text("希望有关部门管管，帮我们把路灯修好")
     assert drafter.request(formal) == "加强管理，修复路灯"
-    assert drafter.suggestion("能不能帮忙一下？", "市林业园林局", "修复路灯") is None  # nothing left to ask for
+    assert drafter.measures("能不能帮忙一下？") == []  # nothing left to ask for

@@ -94,7 +94,7 @@ def test_engine_drafts_are_compliant_with_a_concise_title(drafter: OfflineDrafte
         draft = drafter.draft(idea)
         assert not hard_violations(draft, idea)
         topic = title_topic(draft.title)
-        assert topic and 2 <= len(topic) <= 20
+        assert topic and 2 <= len(topic) <= 25
         assert len(draft.questions) <= 3
 
 
@@ -102,7 +102,7 @@ def test_title_of_a_clear_idea(drafter: OfflineDrafter) -> None:
     idea = "我们小区是九十年代的老房子，七层没有电梯，老人家上下楼太难了，希望给老旧小区加装电梯多一些补贴。"
     draft = drafter.draft(idea)
     assert title_topic(draft.title) is not None and "电梯" in draft.title
-    assert all(s.startswith("建议市住房城乡建设局") for s in draft.suggestions)
+    assert all(s.startswith("建议广州市住房和城乡建设局") for s in draft.suggestions)  # fallback table (no routing)
     assert "老年人" in draft.analysis[0] and "老人家" not in draft.analysis[0]
 
 

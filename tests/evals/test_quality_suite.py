@@ -19,7 +19,7 @@ from evals.runner import run_suite
 
 def test_shipped_pairs_are_well_formed_and_balanced() -> None:
     rows = load_dataset(DATASET, ("a", "b", "preferred"))
-    assert len(rows) == 192 and {r["group"] for r in rows} == set(PERTURBATIONS)
+    assert len(rows) == 24 * len(PERTURBATIONS) and {r["group"] for r in rows} == set(PERTURBATIONS)
     sides = [r["preferred"] for r in rows]
     assert set(sides) == {"a", "b"} and 0.35 < sides.count("a") / len(sides) < 0.65
     for row in rows:

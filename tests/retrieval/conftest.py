@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.documents import Document, MemoryDocumentStore
-from retrieval.embeddings import HashedEmbeddings
+from retrieval.embeddings import E5Embeddings
 from retrieval.tokenizer import ChineseTokenizer
 from retrieval.vector_store import ChromaVectorStore, make_chroma_client
 
@@ -19,9 +19,19 @@ def tokenizer(tmp_path_factory: pytest.TempPathFactory) -> ChineseTokenizer:
     return tk
 
 
+class OtherSpaceEmbeddings(E5Embeddings):
+    """The same engine under another space id: stands for a second embedding model in tests."""
+
+    dims = 384
+
+    @property
+    def space_id(self) -> str:
+        return "test-other-space"
+
+
 @pytest.fixture(scope="session")
-def embeddings(tokenizer: ChineseTokenizer) -> HashedEmbeddings:
-    return HashedEmbeddings(dims=512, tokenizer=tokenizer)
+def embeddings() -> E5Embeddings:
+    return E5Embeddings(threads=1)
 
 
 def sample_documents() -> list[Document]:
@@ -103,5 +113,5 @@ def store(docs: list[Document]) -> MemoryDocumentStore:
 
 
 @pytest.fixture
-def vector_store(tmp_path: Path, embeddings: HashedEmbeddings) -> ChromaVectorStore:
+def vector_store(tmp_path: Path, embeddings: E5Embeddings) -> ChromaVectorStore:
     return ChromaVectorStore(make_chroma_client(tmp_path / "chroma"), embeddings)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.documents import MemoryDocumentStore, SearchFilters
-from retrieval.embeddings import HashedEmbeddings
+from retrieval.embeddings import E5Embeddings
 from retrieval.hybrid import Searcher
 from retrieval.indexer import Indexer
 from retrieval.vector_store import ChromaVectorStore, make_chroma_client, vector_metadata
@@ -23,7 +23,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         yield address
 
 
-def test_upsert_query_delete_over_http(chroma_server: tuple[str, int], docs, embeddings: HashedEmbeddings) -> None:
+def test_upsert_query_delete_over_http(chroma_server: tuple[str, int], docs, embeddings: E5Embeddings) -> None:
     host, port = chroma_server
     store = ChromaVectorStore(make_chroma_client(host=host, port=port), embeddings, base_name="srvtest")
     vectors = embeddings.embed_array([d.index_text() for d in docs])
@@ -42,7 +42,7 @@ def test_upsert_query_delete_over_http(chroma_server: tuple[str, int], docs, emb
 
 
 def test_indexer_and_searcher_over_http(
-    chroma_server: tuple[str, int], tmp_path: Path, store: MemoryDocumentStore, embeddings: HashedEmbeddings
+    chroma_server: tuple[str, int], tmp_path: Path, store: MemoryDocumentStore, embeddings: E5Embeddings
 ) -> None:
     host, port = chroma_server
     vectors = ChromaVectorStore(make_chroma_client(host=host, port=port), embeddings, base_name="srvsync")

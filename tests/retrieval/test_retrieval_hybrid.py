@@ -47,7 +47,7 @@ def test_hybrid_hit_fields(searcher: Searcher) -> None:
     by_id = {h.doc_id: h for h in hits}
     item = by_id["item-2"]
     assert item.kind == "item"
-    assert item.citation == "往期留言「河涌黑臭影响居民生活」(item-2)"
+    assert item.citation == "广州往期留言（2019年）「河涌黑臭影响居民生活」(item-2)"
     assert item.reply == "区水务局已将该河涌纳入整治计划。"
     assert "河涌" in item.matched_terms
     assert "【河涌】" in item.snippet or "【黑臭水体】" in item.snippet
@@ -121,9 +121,10 @@ def test_snippet_never_cuts_a_term() -> None:
         assert "【12345热线】" in snippet, chars
 
 
-def test_weighted_fusion_and_default_dense_weight(store: MemoryDocumentStore, vector_store, tmp_path: Path) -> None:
-    assert Searcher(store, tmp_path, vector_store).dense_weight == 0.5  # offline hashed embedding
-    assert Searcher(store, tmp_path, vector_store, dense_weight=1.0).dense_weight == 1.0
+def test_weighted_fusion_and_weights(store: MemoryDocumentStore, vector_store, tmp_path: Path) -> None:
+    assert Searcher(store, tmp_path, vector_store, weights={"dense": 2.0}).weights == {
+        "words": 0.5, "chars": 1.0, "dense": 2.0
+    }
     fused = reciprocal_rank_fusion([["a", "b"], ["b", "a"]], k=60, weights=(1.0, 0.5))
     assert [d for d, _ in fused] == ["a", "b"]
     assert dict(fused)["a"] == pytest.approx(1 / 61 + 0.5 / 62)

@@ -9,20 +9,21 @@ from pathlib import Path
 import pytest
 
 from retrieval.documents import Document, MemoryDocumentStore
-from retrieval.embeddings import HashedEmbeddings
+from retrieval.embeddings import E5Embeddings
 from retrieval.hybrid import Searcher
 from retrieval.index_files import MANIFEST
 from retrieval.indexer import Indexer
 from retrieval.vector_store import ChromaVectorStore, make_chroma_client
+from tests.retrieval.conftest import OtherSpaceEmbeddings
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def make_indexer(root: Path, embeddings: HashedEmbeddings) -> Indexer:
+def make_indexer(root: Path, embeddings: E5Embeddings) -> Indexer:
     return Indexer(root / "index", ChromaVectorStore(make_chroma_client(root / "chroma"), embeddings))
 
 
-def test_first_sync_then_noop_resync(tmp_path: Path, store: MemoryDocumentStore, embeddings: HashedEmbeddings) -> None:
+def test_first_sync_then_noop_resync(tmp_path: Path, store: MemoryDocumentStore, embeddings: E5Embeddings) -> None:
     indexer = make_indexer(tmp_path, embeddings)
     assert not indexer.is_ready()
     first = indexer.sync(store, progress=False)
@@ -43,7 +44,7 @@ def test_first_sync_then_noop_resync(tmp_path: Path, store: MemoryDocumentStore,
 
 
 def test_add_change_delete_are_incremental(
-    tmp_path: Path, store: MemoryDocumentStore, docs: list[Document], embeddings: HashedEmbeddings
+    tmp_path: Path, store: MemoryDocumentStore, docs: list[Document], embeddings: E5Embeddings
 ) -> None:
     indexer = make_indexer(tmp_path, embeddings)
     indexer.sync(store, progress=False)
@@ -75,7 +76,7 @@ def test_add_change_delete_are_incremental(
 
 
 def test_metadata_change_updates_filters(
-    tmp_path: Path, store: MemoryDocumentStore, docs: list[Document], embeddings: HashedEmbeddings
+    tmp_path: Path, store: MemoryDocumentStore, docs: list[Document], embeddings: E5Embeddings
 ) -> None:
     from retrieval.documents import SearchFilters
 
@@ -90,7 +91,7 @@ def test_metadata_change_updates_filters(
 
 
 def test_empty_store_and_emptied_store(
-    tmp_path: Path, store: MemoryDocumentStore, embeddings: HashedEmbeddings
+    tmp_path: Path, store: MemoryDocumentStore, embeddings: E5Embeddings
 ) -> None:
     indexer = make_indexer(tmp_path, embeddings)
     report = indexer.sync(MemoryDocumentStore(), progress=False)
@@ -105,9 +106,9 @@ def test_empty_store_and_emptied_store(
     assert Searcher(store, tmp_path / "index", indexer.vector_store).search("河涌", k=5) == []
 
 
-def test_persistence_across_instances(tmp_path: Path, store: MemoryDocumentStore, embeddings: HashedEmbeddings) -> None:
+def test_persistence_across_instances(tmp_path: Path, store: MemoryDocumentStore, embeddings: E5Embeddings) -> None:
     make_indexer(tmp_path, embeddings).sync(store, progress=False)
-    fresh = make_indexer(tmp_path, HashedEmbeddings(dims=512, tokenizer=embeddings.tokenizer))
+    fresh = make_indexer(tmp_path, E5Embeddings())
     assert fresh.is_ready()
     assert fresh.sync(store, progress=False).tokenised == 0
     hits = Searcher(store, tmp_path / "index", fresh.vector_store).search("长者饭堂菜价", k=1)
@@ -115,7 +116,7 @@ def test_persistence_across_instances(tmp_path: Path, store: MemoryDocumentStore
 
 
 def test_persistence_across_processes(
-    tmp_path: Path, store: MemoryDocumentStore, docs: list[Document], embeddings: HashedEmbeddings
+    tmp_path: Path, store: MemoryDocumentStore, docs: list[Document], embeddings: E5Embeddings
 ) -> None:
     make_indexer(tmp_path, embeddings).sync(store, progress=False)
     (tmp_path / "docs.json").write_text(
@@ -126,14 +127,14 @@ def test_persistence_across_processes(
         import json, sys
         from pathlib import Path
         from retrieval.documents import Document, MemoryDocumentStore
-        from retrieval.embeddings import HashedEmbeddings
+        from retrieval.embeddings import E5Embeddings
         from retrieval.hybrid import Searcher
         from retrieval.indexer import Indexer
         from retrieval.vector_store import ChromaVectorStore, make_chroma_client
         root = Path({str(tmp_path)!r})
         store = MemoryDocumentStore()
         store.upsert(Document(**d) for d in json.loads((root / "docs.json").read_text(encoding="utf-8")))
-        vs = ChromaVectorStore(make_chroma_client(root / "chroma"), HashedEmbeddings())
+        vs = ChromaVectorStore(make_chroma_client(root / "chroma"), E5Embeddings())
         report = Indexer(root / "index", vs).sync(store, progress=False)
         hits = Searcher(store, root / "index", vs).search("河涌黑臭", k=1, mode="dense")
         print(json.dumps({{"tokenised": report.tokenised, "top": hits[0].doc_id, "vectors": vs.count()}}))
@@ -147,7 +148,7 @@ def test_persistence_across_processes(
 
 
 def test_recovers_when_the_manifest_was_never_written(
-    tmp_path: Path, store: MemoryDocumentStore, embeddings: HashedEmbeddings
+    tmp_path: Path, store: MemoryDocumentStore, embeddings: E5Embeddings
 ) -> None:
     """A crash after the vectors went in but before the commit: the next sync redoes the work cleanly."""
     indexer = make_indexer(tmp_path, embeddings)
@@ -162,7 +163,7 @@ def test_recovers_when_the_manifest_was_never_written(
     assert indexer.sync(store, progress=False).added == 0
 
 
-def test_repairs_a_wiped_vector_store(tmp_path: Path, store: MemoryDocumentStore, embeddings: HashedEmbeddings) -> None:
+def test_repairs_a_wiped_vector_store(tmp_path: Path, store: MemoryDocumentStore, embeddings: E5Embeddings) -> None:
     indexer = make_indexer(tmp_path, embeddings)
     indexer.sync(store, progress=False)
     indexer.vector_store.drop()
@@ -172,10 +173,10 @@ def test_repairs_a_wiped_vector_store(tmp_path: Path, store: MemoryDocumentStore
 
 
 def test_new_embedding_space_reembeds_without_touching_bm25(
-    tmp_path: Path, store: MemoryDocumentStore, embeddings: HashedEmbeddings
+    tmp_path: Path, store: MemoryDocumentStore, embeddings: E5Embeddings
 ) -> None:
     make_indexer(tmp_path, embeddings).sync(store, progress=False)
-    other = make_indexer(tmp_path, HashedEmbeddings(dims=128, tokenizer=embeddings.tokenizer))
+    other = make_indexer(tmp_path, OtherSpaceEmbeddings())
     assert not other.is_ready()
     report = other.sync(store, progress=False)
     assert report.embedded == store.count() and not report.bm25_rebuilt
@@ -185,14 +186,14 @@ def test_new_embedding_space_reembeds_without_touching_bm25(
 
 
 def test_progress_bar_can_be_shown(
-    tmp_path: Path, store: MemoryDocumentStore, embeddings: HashedEmbeddings, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, store: MemoryDocumentStore, embeddings: E5Embeddings, capsys: pytest.CaptureFixture[str]
 ) -> None:
     make_indexer(tmp_path, embeddings).sync(store, progress=True)
     assert "indexing" in capsys.readouterr().err
 
 
-def test_changed_dictionary_retokenises_and_reembeds(
-    tmp_path: Path, store: MemoryDocumentStore, embeddings: HashedEmbeddings
+def test_changed_dictionary_retokenises_but_keeps_vectors(
+    tmp_path: Path, store: MemoryDocumentStore, embeddings: E5Embeddings
 ) -> None:
     from retrieval.tokenizer import DEFAULT_STOPWORDS, DEFAULT_USERDICT, ChineseTokenizer
 
@@ -200,17 +201,18 @@ def test_changed_dictionary_retokenises_and_reembeds(
     userdict = tmp_path / "userdict.txt"
     userdict.write_text(DEFAULT_USERDICT.read_text(encoding="utf-8") + "\n菜价上涨 9000\n", encoding="utf-8")
     tokenizer = ChineseTokenizer(userdict=userdict, stopwords=DEFAULT_STOPWORDS, cache_dir=tmp_path / "jieba")
-    assert tokenizer.fingerprint != embeddings.tokenizer.fingerprint
-    indexer = make_indexer(tmp_path, HashedEmbeddings(tokenizer=tokenizer))
-    assert indexer.vector_store.space_id != embeddings.space_id  # hashed vectors depend on the tokenizer
+    assert tokenizer.fingerprint != make_indexer(tmp_path, embeddings).tokenizer.fingerprint
+    indexer = Indexer(
+        tmp_path / "index", ChromaVectorStore(make_chroma_client(tmp_path / "chroma"), embeddings), tokenizer=tokenizer
+    )
     report = indexer.sync(store, progress=False)
-    assert report.tokenised == store.count() and report.embedded == store.count() and report.bm25_rebuilt
+    assert report.tokenised == store.count() and report.embedded == 0 and report.bm25_rebuilt  # vectors kept
     assert "菜价上涨" in indexer.load_bm25()._engine.vocab_dict
     assert indexer.sync(store, progress=False).tokenised == 0
 
 
 def test_concurrent_syncs_are_serialised(
-    tmp_path: Path, store: MemoryDocumentStore, embeddings: HashedEmbeddings
+    tmp_path: Path, store: MemoryDocumentStore, embeddings: E5Embeddings
 ) -> None:
     import threading
 

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from retrieval.tokenizer import DEFAULT_STOPWORDS, DEFAULT_USERDICT, ChineseTokenizer, load_stopwords, load_userdict
+import pytest
+
+from retrieval.tokenizer import (
+    BIGRAM_MARK,
+    DEFAULT_STOPWORDS,
+    DEFAULT_USERDICT,
+    ChineseTokenizer,
+    load_stopwords,
+    load_userdict,
+    strip_numbers,
+)
 
 
 def test_userdict_is_substantial_and_parses() -> None:
@@ -33,11 +43,40 @@ def test_stopwords_and_punctuation_dropped_content_kept(tokenizer: ChineseTokeni
     assert "电梯" in terms and "河涌" in terms
 
 
-def test_latin_lowercased_digits_kept(tokenizer: ChineseTokenizer) -> None:
-    terms = tokenizer.terms("穗好办APP在2023年升级，WiFi信号差")
-    assert "app" in terms and "wifi" in terms
-    assert "2023" in terms
+def test_latin_lowercased_years_dropped_hotlines_kept(tokenizer: ChineseTokenizer) -> None:
+    terms = tokenizer.terms("穗好办APP在2023年升级，WiFi信号差，5G也慢，打12345没用")
+    assert "app" in terms and "wifi" in terms and "12345" in terms
+    assert not any("2023" in t for t in terms)
     assert not any(t != t.lower() for t in terms)
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "kept"),
+    [
+        ("反映了二十多次都没人管", ["二十", "二十多", "多次"], ["反映", "没人管"]),
+        ("工地一天到晚施工", ["一天"], ["工地", "施工"]),
+        ("3月8日起夜间施工", ["3", "3月", "8日"], ["夜间", "施工"]),
+        ("离幼儿园不到500米有洗车店", ["500", "500米"], ["幼儿园", "洗车"]),
+        ("公积金转到外地一个多月还没到账", ["一个", "多月", "一个多月"], ["公积金", "外地", "到账"]),
+        ("半年了还没结果", ["半年"], ["结果"]),
+        ("百姓反映统一管理", [], ["百姓", "统一", "管理"]),
+    ],
+)
+def test_numbers_and_time_spans_are_dropped(
+    tokenizer: ChineseTokenizer, text: str, gone: list[str], kept: list[str]
+) -> None:
+    analysis = tokenizer.analyse(text)
+    terms = set(analysis.terms)
+    grams = set(analysis.bigrams())
+    assert not terms & set(gone), terms
+    assert not grams & set(gone), grams
+    assert set(kept) <= terms | grams, (kept, terms)
+    assert strip_numbers("在A3区和K4县") == "在A3区和K4县"  # masked place names are not numbers
+
+
+def test_index_terms_mark_bigrams_apart_from_words(tokenizer: ChineseTokenizer) -> None:
+    terms = tokenizer.index_terms(tokenizer.analyse("河涌黑臭"))
+    assert "河涌" in terms and BIGRAM_MARK + "涌黑" in terms and "涌黑" not in terms
 
 
 def test_search_terms_add_dictionary_subwords(tokenizer: ChineseTokenizer) -> None:
@@ -57,8 +96,8 @@ def test_query_terms_are_deduplicated_in_order(tokenizer: ChineseTokenizer) -> N
     assert q.index("河涌") < q.index("电梯")
 
 
-def test_features_give_words_unigrams_and_bigrams(tokenizer: ChineseTokenizer) -> None:
-    feats = tokenizer.features("河涌黑臭，APP")
+def test_analysis_gives_words_unigrams_and_bigrams(tokenizer: ChineseTokenizer) -> None:
+    feats = tokenizer.analyse("河涌黑臭，APP")
     assert "河涌" in feats.words
     assert feats.runs == ["河涌黑臭"]
     assert feats.bigrams() == ["河涌", "涌黑", "黑臭"]

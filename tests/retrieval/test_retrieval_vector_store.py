@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.documents import DOC_KINDS, Document, SearchFilters
-from retrieval.embeddings import HashedEmbeddings
+from retrieval.embeddings import E5Embeddings
 from retrieval.vector_store import (
     ChromaVectorStore,
     EmbeddingSpaceMismatch,
@@ -13,6 +13,7 @@ from retrieval.vector_store import (
     vector_metadata,
     where_from_filters,
 )
+from tests.retrieval.conftest import OtherSpaceEmbeddings
 
 
 def fill(store: ChromaVectorStore, docs: list[Document]) -> None:
@@ -60,7 +61,7 @@ def test_delete_and_upsert_replace(vector_store: ChromaVectorStore, docs: list[D
     assert vector_store.all_ids() == {d.doc_id for d in docs}
 
 
-def test_persists_across_clients(tmp_path: Path, embeddings: HashedEmbeddings, docs: list[Document]) -> None:
+def test_persists_across_clients(tmp_path: Path, embeddings: E5Embeddings, docs: list[Document]) -> None:
     fill(ChromaVectorStore(make_chroma_client(tmp_path / "c"), embeddings), docs)
     reopened = ChromaVectorStore(make_chroma_client(tmp_path / "c"), embeddings)
     assert reopened.count() == len(docs)
@@ -69,16 +70,16 @@ def test_persists_across_clients(tmp_path: Path, embeddings: HashedEmbeddings, d
 
 def test_collection_per_embedding_space(tmp_path: Path, tokenizer, docs: list[Document]) -> None:
     client = make_chroma_client(tmp_path / "c")
-    a = ChromaVectorStore(client, HashedEmbeddings(dims=512, tokenizer=tokenizer))
-    b = ChromaVectorStore(client, HashedEmbeddings(dims=128, tokenizer=tokenizer))
+    a = ChromaVectorStore(client, E5Embeddings())
+    b = ChromaVectorStore(client, OtherSpaceEmbeddings())
     assert set(a.names.values()).isdisjoint(b.names.values())
     fill(a, docs)
     assert b.count() == 0
     meta = a.collection("policy").metadata
-    assert meta["embedding_space"] == a.space_id and meta["dims"] == 512 and meta["kind"] == "policy"
+    assert meta["embedding_space"] == a.space_id and meta["dims"] == 384 and meta["kind"] == "policy"
 
 
-def test_refuses_a_collection_of_another_space(tmp_path: Path, embeddings: HashedEmbeddings) -> None:
+def test_refuses_a_collection_of_another_space(tmp_path: Path, embeddings: E5Embeddings) -> None:
     client = make_chroma_client(tmp_path / "c")
     store = ChromaVectorStore(client, embeddings)
     client.create_collection(

@@ -39,6 +39,13 @@ EXPECTED_TABLES = {
     "auth_sessions",
     "login_throttle",
     "security_events",
+    "scheme_decisions",
+    "handling_items",
+    "handling_replies",
+    "citizen_feedback",
+    "member_notices",
+    "idea_merits",
+    "annual_selections",
 }
 
 

@@ -174,8 +174,8 @@ def test_export_docx_opens_and_has_the_title(citizen_wf: CitizenWorkflow) -> Non
 # --- streaming -------------------------------------------------------------------------------------
 STREAMED = (
     "关于学校门口设置学生接送区的“百姓提案”\n一、情况分析\n"
-    "1. 放学时段学校门口电动自行车乱停，学生过马路存在安全隐患。\n"
-    "二、具体建议\n1. 建议市公安局交通警察支队在放学时段设置临时接送区。\n2. 建议市教育局指导学校错峰放学。\n"
+    "1. 放学时段学校门口电动车乱停，小孩子过马路存在安全隐患。\n"
+    "二、具体建议\n1. 建议在放学时段设置临时接送区。\n2. 建议安排交警在放学时段疏导交通。\n"
 )
 
 
@@ -197,7 +197,7 @@ def test_model_drafts_stream_then_go_through_the_validator() -> None:
     final = outcome.value
     assert len(partials) > 3 and partials[-1].startswith("关于学校门口")
     assert final.backend == "fake" and final.title == "关于学校门口设置学生接送区的“百姓提案”"
-    assert final.suggestions == ["建议市公安局交通警察支队在放学时段设置临时接送区。", "建议市教育局指导学校错峰放学。"]
+    assert final.suggestions == ["建议在放学时段设置临时接送区。", "建议安排交警在放学时段疏导交通。"]
     assert outcome.run.task == "draft" and outcome.run.prompt_version
 
 
