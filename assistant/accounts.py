@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -13,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import InputError, PermissionDenied
 from assistant.settings import SecuritySettings
+from assistant.storage.auth import AccountRecord, AuthStore
 from assistant.storage.enums import Role
 from assistant.storage.passwords import dummy_hash, verify_or_dummy
-from assistant.storage.repositories.users import UserRepository
 from assistant.storage.types import utcnow
 
 if TYPE_CHECKING:
@@ -65,11 +64,18 @@ def require_role(session: UserSession | None, *roles: Role | str) -> UserSession
     return session
 
 
+def session_of(account: AccountRecord) -> UserSession:
+    """The acting session of a stored account."""
+    return UserSession(user_id=account.id, username=account.username, display_name=account.display_name,
+                       role=account.role)
+
+
 class AccountService:
-    """Log in and manage accounts over the users table.
+    """Log in and manage accounts (through the :class:`AuthStore`).
 
     Logins are throttled (``LoginThrottler``: a username or an address is locked after too many wrong
     passwords; every failure is audited) and, when ``limits`` is given, rate-limited per address.
+    ``database``: the :class:`~assistant.storage.db.Database` (or an :class:`AuthStore` over it).
     """
 
     def __init__(
@@ -82,11 +88,11 @@ class AccountService:
     ) -> None:
         from assistant.security.throttle import LoginThrottler
 
-        self.database = database
+        self.store = database if isinstance(database, AuthStore) else AuthStore(database)  # type: ignore[arg-type]
         self.security = security or SecuritySettings()
         self.limits = limits
         self.clock = clock
-        self.throttle = LoginThrottler(database, self.security, clock=clock)
+        self.throttle = LoginThrottler(self.store, self.security, clock=clock)
         dummy_hash()  # made now (once per process), so the first unknown username costs no extra hash
 
     def login(self, username: str, password: str, address: str | None = None) -> UserSession:
@@ -102,24 +108,20 @@ class AccountService:
             self.limits.check("login", address)
         name = username.strip()
         self.throttle.check(name, address)
+        account, password_hash = self.store.credentials(name)
+        too_long = len(password) > MAX_PASSWORD_CHARS
+        matches = verify_or_dummy("" if too_long else password, password_hash)
         found: UserSession | None = None
-        with self.database.session() as session:  # type: ignore[attr-defined]
-            user = UserRepository(session).get_by_username(name)
-            too_long = len(password) > MAX_PASSWORD_CHARS
-            matches = verify_or_dummy("" if too_long else password, None if user is None else user.password_hash)
-            user_id = None if user is None else user.id
-            if user is None:
-                reason = "unknown user"
-            elif too_long or not matches:
-                reason = "wrong password"
-            elif not user.is_active:
-                reason = "inactive account"
-            else:
-                found = UserSession(
-                    user_id=user.id, username=user.username, display_name=user.display_name, role=Role(user.role)
-                )
-        if found is None:
-            locked = self.throttle.failed(name, address, user_id, reason)
+        if account is None:
+            reason = "unknown user"
+        elif too_long or not matches:
+            reason = "wrong password"
+        elif not account.is_active:
+            reason = "inactive account"
+        else:
+            found = session_of(account)
+        if found is None or found.user_id is None:
+            locked = self.throttle.failed(name, address, None if account is None else account.id, reason)
             if locked is not None:
                 raise locked
             raise InputError(BAD_CREDENTIALS_ZH, "bad credentials")
@@ -130,12 +132,9 @@ class AccountService:
         """A new account (ConflictError when the username is taken)."""
         if len(password) < 8:
             raise InputError("密码至少需要 8 个字符。", "short password")
-        with self.database.session() as session:  # type: ignore[attr-defined]
-            user = UserRepository(session).create(username, display_name or username, role, password)
-            session.flush()
-            return UserSession(
-                user_id=user.id, username=user.username, display_name=user.display_name, role=Role(user.role)
-            )
+        if len(password) > MAX_PASSWORD_CHARS:
+            raise InputError(f"密码不能超过 {MAX_PASSWORD_CHARS} 个字符。", "long password")
+        return session_of(self.store.create_account(username, display_name or username, role, password))
 
     def set_password(self, username: str, password: str) -> None:
         """Change a password; every login session of the account ends (audited)."""
@@ -143,41 +142,25 @@ class AccountService:
             raise InputError("密码至少需要 8 个字符。", "short password")
         if len(password) > MAX_PASSWORD_CHARS:
             raise InputError(f"密码不能超过 {MAX_PASSWORD_CHARS} 个字符。", "long password")
-        from assistant.security.sessions import revoke_all_in
-
-        with self.database.session() as session:  # type: ignore[attr-defined]
-            repo = UserRepository(session)
-            user = repo.get_by_username(username)
-            if user is None:
-                raise InputError(f"没有用户名为「{username}」的账号。", "unknown user")
-            repo.set_password(user.id, password)
-            revoke_all_in(session, user.id, "password_changed", self.clock())
+        self.store.set_password(username, password, now=self.clock())
         self.throttle.unlock(username=username)
 
     def set_active(self, username: str, active: bool) -> None:
         """Enable or disable an account; disabling ends every login session of it (audited)."""
-        from assistant.security.sessions import revoke_all_in
-
-        with self.database.session() as session:  # type: ignore[attr-defined]
-            repo = UserRepository(session)
-            user = repo.get_by_username(username)
-            if user is None:
-                raise InputError(f"没有用户名为「{username}」的账号。", "unknown user")
-            repo.set_active(user.id, active)
-            if not active:
-                revoke_all_in(session, user.id, "account_disabled", self.clock())
+        self.store.set_active(username, active, now=self.clock())
 
     def unlock(self, username: str) -> None:
         """Lift a username's login lockout (an admin, after checking with the person)."""
         self.throttle.unlock(username=username)
 
+    def get(self, user_id: int | None) -> UserSession | None:
+        """The session of an active account by id (None when unknown or disabled)."""
+        account = self.store.account(user_id)
+        return session_of(account) if account is not None and account.is_active else None
+
     def list_accounts(self) -> list[UserSession]:
         """Every account."""
-        with self.database.session() as session:  # type: ignore[attr-defined]
-            return [
-                UserSession(user_id=u.id, username=u.username, display_name=u.display_name, role=Role(u.role))
-                for u in UserRepository(session).list()
-            ]
+        return [session_of(a) for a in self.store.accounts()]
 
     def ensure_initial_accounts(self, data_dir: Path, roles: Iterable[Role] = BOOTSTRAP_ROLES) -> Path | None:
         """On a fresh installation (no users), create one account per role with a random password.
@@ -185,18 +168,13 @@ class AccountService:
         The passwords are written to ``<data_dir>/initial-accounts.txt`` (readable by the owner only) and
         that path is returned; None when accounts already exist.
         """
-        with self.database.session() as session:  # type: ignore[attr-defined]
-            repo = UserRepository(session)
-            if repo.list():
-                return None
-            lines = ["# 首次启动自动创建的账号（请登录后用 `baixing user passwd` 修改密码，然后删除本文件）"]
-            for role in roles:
-                username = str(role)
-                password = secrets.token_urlsafe(9)
-                repo.create(username, f"{ROLE_NAMES_ZH[role]}（初始账号）", role, password)
-                lines.append(f"{ROLE_NAMES_ZH[role]}\t用户名 {username}\t密码 {password}")
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path = data_dir / ACCOUNTS_FILE
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        os.chmod(path, 0o600)
-        return path
+        if self.store.accounts():
+            return None
+        made = [(str(role), f"{ROLE_NAMES_ZH[role]}（初始账号）", role, secrets.token_urlsafe(9)) for role in roles]
+        if not self.store.create_initial(made):
+            return None
+        lines = ["# 首次启动自动创建的账号（请登录后用 `baixing user passwd` 修改密码，然后删除本文件）"]
+        lines += [f"{ROLE_NAMES_ZH[role]}\t用户名 {username}\t密码 {password}" for username, _, role, password in made]
+        from assistant.security.files import write_private
+
+        return write_private(data_dir / ACCOUNTS_FILE, "\n".join(lines) + "\n")

@@ -19,8 +19,10 @@ from assistant.cultivation.normalize import InputNormaliser, load_cantonese, loa
 from assistant.cultivation.service import CultivationService
 from assistant.cultivation.spec import DraftingSpec
 from assistant.errors import ConfigError
+from assistant.health import Check, HealthReport, index_probe, llm_probe, report, run_check
 from assistant.ingest import IngestService
 from assistant.llm.runner import LLMRunner
+from assistant.privacy import PrivacyService
 from assistant.review import IdeaReviewService, ReviewSpec
 from assistant.routing.catalogue_store import CatalogueEditor, CatalogueStore
 from assistant.routing.engine import OfflineRouter
@@ -29,9 +31,14 @@ from assistant.scheme.services import SchemeServices
 from assistant.screening.engine import OfflineScreener
 from assistant.screening.spec import ScreeningPart
 from assistant.search import SearchService
+from assistant.security.archives import ArchiveLimits
+from assistant.security.files import secure_data_dir
+from assistant.security.limits import RateLimits
+from assistant.security.sessions import SessionManager
 from assistant.settings import Settings, disable_telemetry, load_settings
 from assistant.staff.services import StaffServices
 from assistant.storage.audit_log import AuditLog
+from assistant.storage.auth import AuthStore
 from assistant.storage.batches import BatchStore
 from assistant.storage.catalogue_entries import CatalogueEntryStore
 from assistant.storage.db import Database
@@ -40,6 +47,7 @@ from assistant.storage.documents import SqlDocumentStore
 from assistant.storage.eval_runs import EvalRunStore
 from assistant.storage.handling import HandlingStore
 from assistant.storage.ideas import IdeaStore
+from assistant.storage.privacy import PrivacyStore
 from assistant.storage.queue import QueueStore
 from assistant.storage.routings import RoutingStore
 from assistant.storage.scheme_facts import SchemeFactsStore
@@ -91,7 +99,7 @@ class Container:
     def __init__(self, settings: Settings) -> None:
         disable_telemetry()
         self.settings = settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        secure_data_dir(settings.data_dir)  # 0700, with its private tmp folder; database files 0600
 
     @classmethod
     def from_env(cls) -> Container:
@@ -221,11 +229,33 @@ class Container:
         """The one task runner every screening, routing, draft and rating goes through."""
         return TaskRunner(self.llm_runner, AuditLogSink(self.audit_log), max_chars=self.settings.ui.max_text_chars)
 
-    # Engines and services -------------------------------------------------------------------------
+    # Accounts, sessions, limits, privacy -----------------------------------------------------------
+    @cached_property
+    def auth_store(self) -> AuthStore:
+        """Accounts, login sessions, throttle counters, security events."""
+        return AuthStore(self.database)
+
+    @cached_property
+    def rate_limits(self) -> RateLimits:
+        """Per-address limits on submissions, look-ups, uploads and logins (one per process)."""
+        return RateLimits(self.settings.limits)
+
     @cached_property
     def accounts(self) -> AccountService:
-        """Log-in and accounts of members, staff and evaluators."""
-        return AccountService(self.database)
+        """Log-in (throttled, rate-limited per address) and accounts of members, staff and evaluators."""
+        return AccountService(self.auth_store, self.settings.security, limits=self.rate_limits)
+
+    @cached_property
+    def sessions(self) -> SessionManager:
+        """Server-side login sessions (the browser and API clients hold only a random token)."""
+        return SessionManager(self.auth_store, self.settings.security)
+
+    @cached_property
+    def privacy(self) -> PrivacyService:
+        """Contact details on request (audited), a citizen's export/erasure, the retention purge."""
+        return PrivacyService(PrivacyStore(self.database), self.auth_store, self.settings.privacy)
+
+    # Engines and services -------------------------------------------------------------------------
 
     @cached_property
     def catalogue_store(self) -> CatalogueStore:
@@ -291,7 +321,7 @@ class Container:
     def citizen_workflow(self) -> CitizenWorkflow:
         """The citizen's path: screening, streamed drafts, submission with a receipt, status look-up."""
         return CitizenWorkflow(self.review_service, self.cultivation_service, self.ideas,
-                               max_chars=self.settings.ui.max_text_chars)
+                               max_chars=self.settings.ui.max_text_chars, privacy=self.settings.privacy)
 
     @cached_property
     def member_workflow(self) -> MemberWorkflow:
@@ -310,6 +340,7 @@ class Container:
             batches=BatchStore(self.database), texts=TextStore(self.database),
             reviewer=lambda: self.review_service, tokenizer=lambda: self.tokenizer, exports_dir=s.exports_dir,
             cache_dir=s.cache_dir, max_chars=s.ui.max_text_chars, grading=lambda: self.scheme.grading,
+            max_upload_bytes=s.ui.max_upload_mb * 1024 * 1024, archive_limits=ArchiveLimits.from_settings(s.security),
         )
 
     @cached_property
@@ -330,13 +361,24 @@ class Container:
         """Load the shipped corpus when it changed (or was never loaded) and sync the index; cheap when current."""
         start = time.perf_counter()
         loaded, changed = self._load_shipped_corpus(progress, force_corpus)
-        if changed or not self.indexer.is_ready() or force_corpus:
+        if changed or not self.indexer.is_ready() or force_corpus or self._vectors_missing():
             sync = self.indexer.sync(self.document_store, progress=progress)
             added, updated, removed, total = sync.added, sync.changed, sync.removed, sync.documents
         else:
             added = updated = removed = 0
             total = self.indexer.status().documents
         return IndexReport(loaded, changed, added, updated, removed, total, time.perf_counter() - start)
+
+    def _dense_needed(self) -> bool:
+        return self.settings.retrieval.mode != "bm25"
+
+    def _vectors_missing(self) -> bool:
+        """The vector store holds fewer (or more) vectors than the index manifest (deleted, emptied, half
+        built): a sync re-embeds what is missing. False when the store cannot be reached (nothing to repair)."""
+        if not self._dense_needed():
+            return False
+        status = self.indexer.status()
+        return status.vectors is not None and status.ready and status.vectors != status.documents
 
     def _load_shipped_corpus(self, progress: bool, force: bool) -> tuple[int, int]:
         from retrieval.shipped import load_shipped_documents, shipped_data_dir
@@ -361,6 +403,49 @@ class Container:
             loaded += len(batch)
         marker.write_text(digest)
         return loaded, changed
+
+    def warm_up(self) -> None:
+        """Build the citizen path (models, index, vector store) and run it once, unaudited, before serving: the
+        first citizens must not wait behind the loading (cached properties are built under a lock)."""
+        sample = "建议在地铁站出口统一划定共享单车停放区，方便行人通行。"
+        assert self.citizen_workflow is not None
+        self.review_service.review(sample, routing="always", audit=False, offline_only=True)  # never the model
+        self.search_service.search(sample, k=3)
+
+    # Health ---------------------------------------------------------------------------------------
+    def health(self, *, llm: bool = True) -> HealthReport:
+        """The database, the index against its manifest and the document store, the vector store, the model
+        endpoint (``baixing doctor`` and ``/healthz``); never raises."""
+        checks: list[Check] = [run_check("数据库", self._database_probe)]
+        try:
+            status = self.indexer.status()
+            stored = self.document_store.count()
+            manifest = status.documents if self.indexer.manifest() is not None else None
+            for name, severity, detail, data in index_probe(manifest, stored, status.vectors, status.ready,
+                                                             self._dense_needed()):
+                checks.append(Check(name=name, status=severity, detail=detail, data=data))
+        except Exception as exc:  # a health check reports, it never crashes
+            detail = f"无法读取索引状态：{type(exc).__name__}: {exc}"
+            checks.append(Check(name="检索索引", status="error", detail=detail))
+        if llm:
+            checks.append(run_check("大模型服务", self._llm_probe))
+        return report(checks)
+
+    def _database_probe(self) -> tuple[Any, str, dict[str, Any]]:
+        found = self.database.probe()
+        if found["error"] and not found["revision"]:
+            return "error", f"无法访问数据库：{found['error']}", found
+        if found["revision"] != found["head"]:
+            return "error", f"数据库结构版本 {found['revision']}，应为 {found['head']}：请重启服务以升级。", found
+        if not found["writable"]:
+            return "error", f"数据库不可写（只读或磁盘已满）：{found['error']}；市民提交会失败。", found
+        return "ok", f"{found['backend']}，结构版本 {found['revision']}，可读写。", found
+
+    def _llm_probe(self) -> tuple[Any, str, dict[str, Any]]:
+        cfg = self.settings.llm
+        breaker = self.__dict__.get("llm_runner")
+        return llm_probe(cfg.mode, cfg.base_url, cfg.api_key.get_secret_value() if cfg.api_key else None,
+                         breaker.breaker.is_open if breaker is not None else None)
 
     # Diagnostics ----------------------------------------------------------------------------------
     def config_snapshot(self) -> dict[str, Any]:

@@ -72,8 +72,20 @@ class LLMSettings(BaseModel):
     base_url: str | None = Field(default=None, description="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")
     model: str = Field(default="qwen2.5-7b-instruct", description="Model name sent to the endpoint.")
     api_key: SecretStr | None = Field(default=None, description="API key; set via BAIXING_LLM__API_KEY.")
-    timeout_s: float = Field(default=60.0, description="Per-request time-out in seconds.")
-    max_retries: int = Field(default=1, description="Transport retries inside the client (429/5xx).")
+    timeout_s: float = Field(
+        default=12.0,
+        description="Per-request time-out in seconds: the longest a user waits for a hanging endpoint before the "
+        "offline answer (a structured answer must be complete within it; raise it for a slow local model).",
+    )
+    max_retries: int = Field(
+        default=0, description="Transport retries inside the client (429/5xx); each retry can cost another time-out."
+    )
+    breaker_threshold: int = Field(
+        default=1, description="Consecutive transport failures (time-out, connection) that open the circuit breaker."
+    )
+    breaker_cooldown_s: float = Field(
+        default=60.0, description="While open, model calls are skipped (offline answers); then one trial call."
+    )
     temperature: float = Field(default=0.2, description="Sampling temperature.")
     max_tokens: int = Field(default=2048, description="Upper bound of generated tokens per call.")
     tool_choice: Literal["function", "required", "auto"] = Field(
@@ -161,6 +173,16 @@ class SecuritySettings(BaseModel):
         default=50, description="Wrong passwords from one address (any usernames) that lock that address."
     )
     temp_max_age_minutes: int = Field(default=60, description="Files in <data_dir>/tmp older than this are swept.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For is believed; empty: the "
+        "client address is the TCP peer, X-Forwarded-For is ignored.",
+    )
+    cookie_secure: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="Secure flag of the login cookie: auto = when the request came over HTTPS (directly, or "
+        "X-Forwarded-Proto from a trusted proxy).",
+    )
     archive_max_uncompressed_mb: int = Field(
         default=100, description="Largest total uncompressed size of an uploaded .docx/.xlsx (MiB)."
     )
@@ -170,6 +192,28 @@ class SecuritySettings(BaseModel):
     )
     archive_max_entries: int = Field(default=2000, description="Most entries (parts) in an uploaded .docx/.xlsx.")
     xlsx_max_rows: int = Field(default=200_000, description="Most rows in one sheet of an uploaded .xlsx.")
+
+
+class PrivacySettings(BaseModel):
+    """Personal information (个人信息保护法): the notice shown at submission and how long contact details are kept."""
+
+    retention_days: int = Field(
+        default=730,
+        description="Contact details (name, phone, occupation, address) are erased this many days after submission "
+        "(`baixing privacy purge`); the idea's text stays. 0 = never.",
+    )
+    draft_retention_days: int = Field(
+        default=30, description="Unsubmitted citizen drafts older than this are deleted by the purge. 0 = never."
+    )
+    notice_version: str = Field(default="2026-1", description="Version of the notice citizens agree to (stored).")
+    office: str = Field(default="广州市政协提案委员会办公室", description="Who handles the data (named in the notice).")
+
+
+class ApiSettings(BaseModel):
+    """The JSON API for the online channels, served with the pages."""
+
+    enabled: bool = Field(default=True, description="Serve /api/v1 next to the pages.")
+    docs: bool = Field(default=True, description="Serve the OpenAPI description and its pages (/api/v1/docs).")
 
 
 class Settings(BaseSettings):
@@ -196,6 +240,8 @@ class Settings(BaseSettings):
     paths: PathSettings = Field(default_factory=PathSettings)
     limits: LimitsSettings = Field(default_factory=LimitsSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
 
     # Derived paths -------------------------------------------------------------------------------
     @property

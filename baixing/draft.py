@@ -66,8 +66,7 @@ def _batch(service: CultivationService, offline: bool) -> int:
     def handle(case_id: Any, text: str) -> dict[str, Any]:
         return service.draft(text, offline_only=offline).batch_record(case_id)
 
-    with service.tasks.batch():
-        return run_jsonl_batch(handle, "起草")
+    return run_jsonl_batch(handle, "起草", audit=service.tasks)
 
 
 def _print(draft: DraftProposal) -> None:

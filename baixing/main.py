@@ -11,10 +11,12 @@ from typing import Any
 
 from assistant.container import Container
 from assistant.errors import BaixingError
+from assistant.security.files import harden_process
 from assistant.settings import disable_telemetry
 from baixing.batch import run_jsonl_batch
 from baixing.catalogue import register as register_catalogue
 from baixing.draft import register as register_cultivation
+from baixing.ops import register as register_ops
 from baixing.rate import register as register_rate
 from baixing.scheme import register as register_scheme
 from baixing.suggest import ROUTE, SCREEN
@@ -26,7 +28,8 @@ Handler = Callable[[argparse.Namespace, Container], int]
 
 # --- index ---------------------------------------------------------------------------------------
 def cmd_index(args: argparse.Namespace, container: Container) -> int:
-    """Load the shipped corpus into the store and bring the search index up to date."""
+    """Load the shipped corpus into the store and bring the search index up to date (an emptied or deleted
+    vector store is rebuilt)."""
     report = container.ensure_index(progress=not args.quiet, force_corpus=args.reload_corpus)
     print(report.summary_zh())
     return 0
@@ -104,21 +107,10 @@ def cmd_similar(args: argparse.Namespace, container: Container) -> int:
 
 # --- serve ---------------------------------------------------------------------------------------
 def cmd_serve(args: argparse.Namespace, container: Container) -> int:
-    """Start the Gradio app (building a missing index first)."""
-    container.ensure_index(progress=True)
-    accounts_file = container.accounts.ensure_initial_accounts(container.settings.data_dir)
-    if accounts_file is not None:
-        print(f"已创建初始账号（委员、工作人员、评估人员、管理员），用户名和密码见：{accounts_file}")
-    from ui.app import launch
+    """Serve the pages and the JSON API on one port (building a missing index first)."""
+    from baixing.serve import serve
 
-    app = launch(container, host=args.host, port=args.port, block=False)
-    # Once the page is served: the hot-topics analysis of the shipped items takes ~20 s the first time, so a
-    # low-priority child process does it before a staff member asks.
-    from baixing.warm import start_hot_topics_warmup
-
-    start_hot_topics_warmup(container.settings)
-    app.block_thread()
-    return 0
+    return serve(container, host=args.host, port=args.port)
 
 
 # --- parser --------------------------------------------------------------------------------------
@@ -127,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="baixing", description="百姓提案培育助手")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("serve", help="启动网页应用（首次启动时建立索引）")
+    p = sub.add_parser("serve", help="启动网页应用和线上渠道接口 /api/v1（首次启动时建立索引）")
     p.add_argument("--host", default=None, help="监听地址（默认取设置 ui.host）")
     p.add_argument("--port", type=int, default=None, help="端口（默认取设置 ui.port）")
     p.set_defaults(handler=cmd_serve)
@@ -168,11 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
     register_user(sub)
     register_catalogue(sub)
     register_scheme(sub)
+    register_ops(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None, container: Container | None = None) -> int:
     """Entry point of the ``baixing`` console script (``container``: a composition root a test built)."""
+    harden_process()  # umask 077: every file the process creates (database, WAL, exports, temp) is owner-only
     disable_telemetry()
     args = build_parser().parse_args(argv)
     try:

@@ -115,8 +115,7 @@ class SuggestionCommand:
                     for (case_id, _), o in zip(cases, outcomes, strict=True)]
 
         if args.jsonl:
-            with container.tasks.batch():
-                return run_jsonl_chunks(ask_many, self.verb)
+            return run_jsonl_chunks(ask_many, self.verb, audit=container.tasks)
         outcome = ask(args.text)
         if args.json:
             print(outcome.model_dump_json(indent=2))

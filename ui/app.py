@@ -1,16 +1,19 @@
-"""The Gradio application: one Blocks app whose pages only call the core and format its results."""
+"""The Gradio application: one Blocks app whose pages only call the core and format its results, and how it is
+mounted into the FastAPI application that also serves ``/api/v1`` (see ``baixing serve``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import gradio as gr
+from fastapi import FastAPI
 
 from ui.citizen_page import build_citizen_page
+from ui.downloads import ClientCookie, DownloadGuard
 from ui.evaluator_page import build_evaluator_page
 from ui.member_page import build_member_page
 from ui.search_page import build_search_page
-from ui.session import build_login
+from ui.session import build_login, session_routes
 from ui.staff_page import build_staff_page
 
 APP_TITLE = "百姓提案培育助手"
@@ -21,10 +24,12 @@ CSS = """
 
 
 def build_app(container: Any) -> gr.Blocks:
-    """The whole app for one composition root; every page gets the per-session log-in state."""
+    """The whole app for one composition root; every page gets the per-tab log-in slot (the user behind it is
+    resolved from the session cookie on every request)."""
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as app:
         gr.Markdown(f"# {APP_TITLE}\n广州市政协“百姓提案”：把您的金点子培育成高质量的提案。")
-        session = build_login(container)
+        login = build_login(container)
+        session = login.state
         with gr.Tabs(elem_id="role-tabs"):
             with gr.Tab("市民：提交金点子", id="citizen", elem_id="tab-citizen"):
                 build_citizen_page(container, session)
@@ -36,24 +41,20 @@ def build_app(container: Any) -> gr.Blocks:
                 build_evaluator_page(container, session)
             with gr.Tab("查找相似", id="search", elem_id="tab-search"):
                 build_search_page(container)
+        app.load(login.refresh, outputs=[login.state, login.banner], show_progress="hidden")
     return app
 
 
-def launch(container: Any, host: str | None = None, port: int | None = None, block: bool = True) -> gr.Blocks:
-    """Serve the app on ``host:port`` (defaults from settings)."""
+def mount_ui(app: FastAPI, container: Any, blocks: gr.Blocks | None = None) -> FastAPI:
+    """Add the pages to ``app`` at ``/``: the cookie log-in routes, the download guard, the anonymous client
+    cookie, then the Gradio app (queued). Routes added to ``app`` before this call (``/api/v1``) keep priority."""
     settings = container.settings
-    app = build_app(container)
-    app.queue(default_concurrency_limit=8)
-    app.launch(
-        server_name=host or settings.ui.host,
-        server_port=port or settings.ui.port,
-        share=False,
-        inbrowser=False,
-        prevent_thread_lock=not block,
-        show_error=False,
-        max_file_size=f"{settings.ui.max_upload_mb}mb",
-        footer_links=[],
-        quiet=False,
-        css=CSS,
+    blocks = blocks or build_app(container)
+    blocks.queue(default_concurrency_limit=8)
+    app.include_router(session_routes(container))
+    app.add_middleware(DownloadGuard, container=container)
+    app.add_middleware(ClientCookie, secure=settings.security.cookie_secure == "always")
+    return gr.mount_gradio_app(
+        app, blocks, path="/", show_error=False, max_file_size=f"{settings.ui.max_upload_mb}mb", footer_links=[],
+        run_history=False, css=CSS, ssr_mode=False, mcp_server=False,
     )
-    return app

@@ -1,21 +1,21 @@
 """市民 page (no log-in): idea → verdict → draft with sources (streamed) → questions → edit → submit → Word.
 
-Newcomer path, 6 clicks: idea box → 「检查并起草」 → 姓名 → 联系电话 → 「提交」 → 「下载 Word」.
+Newcomer path, 7 clicks: idea box → 「检查并起草」 → 姓名 → 联系电话 → 同意个人信息处理说明 → 「提交」 → 「下载 Word」.
 Per-session state lives in gr.State only (the draft id, the asked question elements, the reframe text).
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant.cultivation.models import Proposer
 from assistant.errors import InputError
+from assistant.privacy import notice_zh
 from assistant.workflow import CitizenWorkflow, DraftUpdate
+from ui.downloads import offer
 from ui.proposal_view import (
     notes_markdown,
     points_text,
@@ -27,7 +27,7 @@ from ui.proposal_view import (
 )
 from ui.scheme_citizen import build_rating
 from ui.scheme_citizen import lookup as scheme_lookup
-from ui.session import guarded
+from ui.session import guarded, limit
 
 MAX_QUESTIONS = 3
 IDEA_PLACEHOLDER = "例如：我们小区是老旧小区，没有电梯，老人上下楼很困难，希望政府出钱统一加装电梯。"
@@ -37,13 +37,6 @@ INTRO = (
     "写下您对广州经济社会发展的想法或建议，助手会先判断是否属于“百姓提案”范围，再帮您整理成标准格式的提案。\n\n"
     "**步骤：** ① 写下想法 → ② 检查并起草 → ③ 修改草稿（可选：回答助手的问题）→ ④ 填写联系方式并提交 → ⑤ 下载 Word"
 )
-
-
-def write_export(name: str, data: bytes) -> str:
-    """Write an export into a fresh temp folder (which Gradio may serve) and return its path."""
-    path = Path(tempfile.mkdtemp(prefix="baixing-export-")) / name
-    path.write_bytes(data)
-    return str(path)
 
 
 def build_citizen_page(container: Any, session: gr.State) -> None:
@@ -85,6 +78,10 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
         with gr.Row():
             occupation = gr.Textbox(label="职业（选填）", elem_id="citizen-occupation")
             address = gr.Textbox(label="联系地址（选填）", elem_id="citizen-address")
+        with gr.Accordion("个人信息处理说明（提交前请阅读）", open=False, elem_id="citizen-notice"):
+            gr.Markdown(notice_zh(container.settings.privacy))
+        consent = gr.Checkbox(label="我已阅读《个人信息处理说明》，同意按说明处理我的个人信息", value=False,
+                              elem_id="citizen-consent")
         submit = gr.Button("提交", variant="primary", size="lg", elem_id="citizen-submit")
         receipt = gr.Markdown(elem_id="citizen-receipt")
         download = gr.DownloadButton("下载 Word", visible=False, variant="primary", elem_id="citizen-download")
@@ -130,6 +127,7 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
 
     @guarded(container, "citizen check")
     def on_check(text: str) -> Iterator[dict[Any, Any]]:
+        limit(container, "submission")
         yield {status: "第 1 步：正在检查是否属于“百姓提案”范围……", receipt: "",
                download: gr.update(visible=False), reframe_button: gr.update(visible=False)}
         try:
@@ -159,6 +157,7 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
                    ) -> Iterator[dict[Any, Any]]:
         if current is None:
             raise InputError(NO_DRAFT, "no draft")
+        limit(container, "submission")
         wf().save_edit(current, t, text_points(a), text_points(s))
         replies = {e: v for e, v in zip(elements, given, strict=False) if v and v.strip()}
         yield {status: "正在根据您的回答完善草稿……（您之前的修改已保存为历史版本）"}
@@ -172,18 +171,22 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
         return "修改已自动保存。"
 
     @guarded(container, "citizen submit")
-    def on_submit(current: int | None, t: str, a: str, s: str, n: str, p: str, o: str, addr: str
+    def on_submit(current: int | None, t: str, a: str, s: str, n: str, p: str, o: str, addr: str, agreed: bool
                   ) -> dict[Any, Any]:
         if current is None:
             raise InputError(NO_DRAFT, "no draft")
+        limit(container, "submission")
         person = Proposer(name=n or "", phone=p or "", occupation=o or "", address=addr or "")
-        done = wf().submit(current, person, t, text_points(a), text_points(s))
+        done = wf().submit(current, person, t, text_points(a), text_points(s), consent=bool(agreed))
         file_name, data = wf().export_docx(current)
+        # Submitted means frozen: a later edit of these boxes is refused by the store (a Chinese message says how
+        # to add answers instead); nothing is saved over the submitted version.
         return {receipt: receipt_markdown(done), receipt_no: done.receipt_no, status: "已提交。",
-                download: gr.update(value=write_export(file_name, data), visible=True)}
+                download: gr.update(value=offer(container, file_name, data), visible=True)}
 
     @guarded(container, "citizen status")
     def on_lookup(number: str, phone_number: str) -> str:
+        limit(container, "lookup")
         return scheme_lookup(container, number, phone_number)
 
     draft_fields = [draft_id, asked, stream, draft_box, title, analysis, suggestions, notes, sources, question_box,
@@ -195,7 +198,7 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
                   outputs=draft_fields, show_progress="minimal")
     for box in (title, analysis, suggestions):
         box.blur(on_edit, inputs=[draft_id, title, analysis, suggestions], outputs=[status], show_progress="hidden")
-    submit.click(on_submit, inputs=[draft_id, title, analysis, suggestions, name, phone, occupation, address],
+    submit.click(on_submit, inputs=[draft_id, title, analysis, suggestions, name, phone, occupation, address, consent],
                  outputs=[receipt, receipt_no, status, download], show_progress="minimal")
     lookup.click(on_lookup, inputs=[receipt_no, lookup_phone], outputs=[lookup_result])
     lookup_phone.submit(on_lookup, inputs=[receipt_no, lookup_phone], outputs=[lookup_result])

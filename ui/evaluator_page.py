@@ -14,13 +14,15 @@ import gradio as gr
 
 from assistant.errors import InputError
 from assistant.ratings import RANK_BY_ZH, ProposalRater, load_proposals, write_workbook
+from assistant.security.archives import check_upload
 from assistant.storage.enums import Role
 from evals.compare import compare_runs
 from evals.report import FIGURE_TITLES, report_figures, write_report
 from evals.runner import container_for, run_suite
 from evals.store import RunStore
 from evals.suites import SUITES
-from ui.session import guarded, require_role
+from ui.downloads import cache_dir, offer
+from ui.session import guarded, limit, max_upload_bytes, require_role
 
 BACKENDS = [("离线规则（无需大模型）", "offline"), ("在线大模型（按设置 llm.base_url）", "openai")]
 FIGURES = ("confusion", "calibration", "abstention", "latency")
@@ -29,8 +31,8 @@ FLIP_HEADERS = ["分组", "用例", "变化", "A 的原因", "B 的原因"]
 
 
 def _fresh_dir(prefix: str) -> Path:
-    """A new temp folder (a location the app may always serve files from)."""
-    return Path(tempfile.mkdtemp(prefix=prefix))
+    """A new private folder in Gradio's cache (swept with the data dir's temp files)."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=cache_dir()))
 
 
 def _run_choices(store: RunStore, user: Any) -> list[tuple[str, str]]:
@@ -100,7 +102,7 @@ def _build_run_tab(container: Any, store: RunStore, session: gr.State, root_for:
                    f"后端 {run.config.get('backend', 'offline')}）。"
                    + (f"模型调用 {int(usage.get('llm_calls', 0))} 次，词元 {int(usage.get('tokens_in', 0))}"
                       f" / {int(usage.get('tokens_out', 0))}，用时 {usage.get('wall_s', 0):.1f} 秒。" if usage else ""))
-        return [summary, gr.update(value=rows, headers=headers), *_figure_updates(run), str(out)]
+        return [summary, gr.update(value=rows, headers=headers), *_figure_updates(run), offer(container, out.name, out)]
 
     outputs = [status, table, *plots, report]
 
@@ -108,6 +110,9 @@ def _build_run_tab(container: Any, store: RunStore, session: gr.State, root_for:
     def do_run(user: Any, name: str, chosen: str, model_name: str, prompt: str, path: str | None,
                progress: gr.Progress = gr.Progress()) -> list[Any]:  # noqa: B008
         root = root_for(name, chosen, model_name or "", prompt or "")
+        if path:
+            limit(container, "upload")
+            check_upload(Path(path), max_upload_bytes(container), "数据集文件")
         run = run_suite(root, name, dataset=path or None, actor=user,
                         progress=lambda f, m: progress(f, desc=m))
         return shown(run, "评测完成")
@@ -197,6 +202,9 @@ def _build_ratings_tab(container: Any, session: gr.State) -> None:
         require_role(user, Role.EVALUATOR)
         if not paths:
             raise InputError("请先上传要评分的提案文件。", "no files")
+        limit(container, "upload")
+        for p in paths:
+            check_upload(Path(p), max_upload_bytes(container), "提案文件")
         proposals = load_proposals([Path(p) for p in paths])
         rater = ProposalRater(container.tasks if with_llm else None)
         result = rater.rate(user, proposals, shortlist=int(top or 0), rank_by=order,  # type: ignore[arg-type]
@@ -206,6 +214,6 @@ def _build_ratings_tab(container: Any, session: gr.State) -> None:
         text = f"已评分 {len(result.items)} 份提案，前 {result.shortlist} 名入围（表中 ★）。"
         if result.agreement is not None:
             text += "\n\n" + result.agreement.text_zh().replace("\n", "  \n")
-        return text, gr.update(value=rows, headers=headers), str(out)
+        return text, gr.update(value=rows, headers=headers), offer(container, out.name, out)
 
     start.click(do_rate, inputs=[session, files, shortlist, use_llm, rank_by], outputs=[summary, table, download])

@@ -13,9 +13,10 @@ import gradio as gr
 from assistant.accounts import UserSession
 from assistant.cultivation.polish import Edit
 from assistant.errors import InputError
+from assistant.security.archives import check_upload
 from assistant.storage.enums import Role
 from assistant.workflow import MemberDraft, MemberWorkflow
-from ui.citizen_page import write_export
+from ui.downloads import offer
 from ui.proposal_view import (
     credited_markdown,
     diff_markdown,
@@ -30,7 +31,7 @@ from ui.proposal_view import (
     versions_markdown,
 )
 from ui.scheme_member import build_member_scheme
-from ui.session import guarded
+from ui.session import guarded, limit, max_upload_bytes
 
 NO_DRAFT = "请先打开或导入一份草稿。"
 
@@ -91,6 +92,10 @@ def build_member_page(container: Any, session: gr.State) -> None:
         d = view.draft
         numbers = [v.version_no for v in view.versions]
         file_name, data = wf().export_docx(user, view.draft_id)
+        p, attribution = d.proposer, d.attribution
+        if user is not None and attribution is not None and attribution.idea_id and (p.phone or p.address):
+            # the Word file carries the citizen's phone and address: a view of contact details, audited
+            container.privacy.log_view(user, attribution.idea_id, "委员打开草稿（Word 附件1 含联系方式）")
         return {
             draft_id: view.draft_id,
             edits: [],
@@ -110,7 +115,7 @@ def build_member_page(container: Any, session: gr.State) -> None:
             apply: gr.update(visible=False),
             duplicate_report: "",
             diff: "",
-            download: gr.update(value=write_export(file_name, data)),
+            download: gr.update(value=offer(container, file_name, data)),
             status: message,
         }
 
@@ -120,6 +125,7 @@ def build_member_page(container: Any, session: gr.State) -> None:
         message = f"共有 {len(items)} 条市民提交。" if items else "暂时没有市民提交。"
         return gr.update(choices=[s.label() for s in items], value=None), message
 
+    @guarded(container, "member login")
     def on_login(user: UserSession | None) -> Any:
         if user is None or user.role not in (Role.MEMBER, Role.ADMIN):
             return gr.update(choices=[], value=None), ""
@@ -137,6 +143,8 @@ def build_member_page(container: Any, session: gr.State) -> None:
     def on_import(user: UserSession | None, text: str, file: str | None, receipt_no: str) -> dict[Any, Any]:
         if file:
             path = Path(file)
+            limit(container, "upload")
+            check_upload(path, max_upload_bytes(container), "Word 文件")
             view = wf().import_docx(user, path.read_bytes(), path.name, receipt_no or "")
         elif (text or "").strip():
             view = wf().import_text(user, text, receipt_no or "")

@@ -9,7 +9,7 @@ import gradio as gr
 
 from assistant.scheme.models import RATINGS
 from ui.scheme_format import citizen_markdown
-from ui.session import guarded
+from ui.session import guarded, limit
 
 
 def lookup(container: Any, number: str, phone: str) -> str:
@@ -26,6 +26,7 @@ def build_rating(container: Any, receipt_no: gr.Textbox, phone: gr.Textbox, resu
 
     @guarded(container, "citizen rating")
     def on_rate(number: str, tel: str, choice: str | None, text: str) -> str:
+        limit(container, "lookup")  # receipt + phone: counted like a look-up, so phones cannot be guessed
         view = container.scheme.feedback.rate(number, tel, choice or "", text or "")
         return citizen_markdown(view) + "\n\n**感谢您的评价，已记录。**"
 

@@ -14,6 +14,8 @@ from assistant.errors import InputError
 from assistant.scheme.grading import GRADE_ZH
 from assistant.scheme.models import AssignEdit, GradeEdit, ReplyEdit
 from assistant.scheme.sqmy_doc import sqmy_docx
+from assistant.security.archives import check_upload
+from ui.downloads import cache_dir, offer
 from ui.scheme_format import (
     CANDIDATE_HEADERS,
     COMMITTEE_HEADERS,
@@ -26,7 +28,7 @@ from ui.scheme_format import (
     item_rows,
     report_rows,
 )
-from ui.session import guarded
+from ui.session import guarded, limit, max_upload_bytes
 from ui.staff_format import parse_day
 
 GRADE_CHOICES = {name: key for key, name in GRADE_ZH.items()}
@@ -42,7 +44,8 @@ def grade_edit(choice: str | None, why: str, to: str, lead: str) -> GradeEdit:
 
 
 def _folder() -> Path:
-    return Path(tempfile.mkdtemp(prefix="baixing-scheme-"))
+    """A private folder in Gradio's cache (swept with the data dir's temp files); files are offered from it."""
+    return Path(tempfile.mkdtemp(prefix="baixing-scheme-", dir=cache_dir()))
 
 
 def _required_day(text: str, what: str) -> Any:
@@ -91,7 +94,7 @@ def build_grading_tab(container: Any, session: gr.State) -> None:
         digest = services.channels.digest(user, idea_id)
         path = _folder() / f"社情民意-{number.strip().upper()}.docx"
         path.write_bytes(sqmy_docx(digest))
-        return str(path)
+        return offer(container, path.name, path)
 
     show.click(on_grade_show, inputs=[session, receipt], outputs=[advice, grade_view])
     receipt.submit(on_grade_show, inputs=[session, receipt], outputs=[advice, grade_view])
@@ -161,6 +164,8 @@ def build_handling_tab(container: Any, session: gr.State) -> None:
     def on_import(user: Any, path: str | None) -> str:
         if not path:
             raise InputError("请先选择答复文件。", "no file")
+        limit(container, "upload")
+        check_upload(Path(path), max_upload_bytes(container), "答复文件")
         report = services.handling.import_replies(user, Path(path), file_name=Path(path).name)
         errors = "\n".join(f"- 第 {e.line} 行：{e.message}" for e in report.errors[:30])
         return report.summary_zh() + ("\n\n" + errors if errors else "")
@@ -230,7 +235,8 @@ def build_selection_tab(container: Any, session: gr.State) -> None:
         result = services.selection.select(user, _year(y), int(n or 50), replace=bool(again), out_dir=folder)
         archive = shutil.make_archive(str(folder.parent / f"{folder.name}-证书"), "zip", folder)
         spreadsheets = [p for p in result.files if p.endswith(".xlsx")]
-        return result.summary_zh(), candidate_rows(result), [*spreadsheets, archive]
+        offered = [offer(container, Path(p).name, Path(p)) for p in [*spreadsheets, archive]]
+        return result.summary_zh(), candidate_rows(result), offered
 
     merit.click(on_merit, inputs=[session, year, merit_receipt, outcome, social], outputs=[summary])
     rank.click(on_rank, inputs=[session, year], outputs=[summary, table])
@@ -257,7 +263,8 @@ def build_digest_tab(container: Any, session: gr.State) -> None:
         c = result.counts
         lines = [result.summary_zh(), f"属于“百姓提案”{c.in_scope} 件，不属于 {c.out_of_scope} 件。",
                  "处理通道：" + ("、".join(f"{k} {v}" for k, v in c.by_channel.items()) or "—")]
-        return "\n\n".join(lines), [p for p in (result.docx_path, result.pdf_path) if p]
+        return "\n\n".join(lines), [offer(container, Path(p).name, Path(p)) for p in (result.docx_path, result.pdf_path)
+                                     if p]
 
     make.click(on_digest_make, inputs=[session, start, end, issue, note], outputs=[summary, files])
 
@@ -281,6 +288,6 @@ def build_members_tab(container: Any, session: gr.State) -> None:
         report = services.report.report(user, int(y))
         path = services.report.write_xlsx(report, _folder() / f"{int(y)}年度百姓提案委员履职统计.xlsx")
         m, c = report_rows(report)
-        return report.summary_zh(), m, c, str(path)
+        return report.summary_zh(), m, c, offer(container, Path(path).name, Path(path))
 
     run.click(on_report, inputs=[session, year], outputs=[summary, members, committees, file])

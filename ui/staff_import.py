@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant.errors import InputError
+from assistant.security.archives import check_upload
 from assistant.staff import StaffServices
 from assistant.storage.enums import Role
-from ui.session import guarded, require_role
+from ui.downloads import offer
+from ui.session import guarded, limit, require_role
 from ui.staff_format import TRIAGE_HEADERS, triage_rows
 
 FILE_TYPES = [".csv", ".xlsx", ".jsonl", ".txt", ".tsv"]
@@ -23,10 +23,9 @@ HELP = (
 )
 
 
-def _downloadable(paths: list[Path]) -> list[str]:
-    """Copies of the result files in a fresh temp folder (a location the app may always serve)."""
-    folder = Path(tempfile.mkdtemp(prefix="baixing-triage-"))
-    return [str(shutil.copy(p, folder / p.name)) for p in paths if p.is_file()]
+def _downloadable(container: Any, paths: list[Path]) -> list[str]:
+    """The result files offered for download to the staff member who imported them (and nobody else)."""
+    return [offer(container, p.name, p) for p in paths if p.is_file()]
 
 
 def build_import_tab(container: Any, services: StaffServices, session: gr.State) -> None:
@@ -47,17 +46,15 @@ def build_import_tab(container: Any, services: StaffServices, session: gr.State)
         if not path:
             raise InputError("请先选择要导入的线索文件。", "no file")
         file = Path(path)
-        size = file.stat().st_size if file.is_file() else 0
-        if size > max_mb * 1024 * 1024:
-            raise InputError(f"文件太大（{size / 1_048_576:.1f} MB），请不要超过 {max_mb} MB，或拆分后分批导入。",
-                             f"{size} bytes")
+        limit(container, "upload")
+        check_upload(file, max_mb * 1024 * 1024, "线索文件")  # size from stat, before anything reads it
 
         def report(done: int, total: int, message: str) -> None:
             progress((done, max(total, 1)), desc=message)
 
         outcome = services.triage.triage_file(staff, file, file_name=file.name, progress=report)
         stem = Path(outcome.result_path or "")
-        files = _downloadable([stem, stem.with_suffix(".csv")]) if outcome.result_path else []
+        files = _downloadable(container, [stem, stem.with_suffix(".csv")]) if outcome.result_path else []
         note = "如需修改分办，请到「待办队列」中打开相应受理编号。" if outcome.imported else ""
         return "导入完成。" + outcome.summary_zh() + note, triage_rows(outcome), files
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assistant.llm.backends import FakeChatBackend, OpenAIChatBackend
+from assistant.llm.breaker import CircuitBreaker
 from assistant.llm.calls import CallRecorder
 from assistant.llm.errors import LLMConfigError
 from assistant.llm.prompts import PromptLoader
@@ -46,4 +47,5 @@ def build_llm_runner(
     """The runner for the whole app. Pass ``backend`` to inject one (e.g. a scripted fake in tests)."""
     prompts = PromptLoader.from_settings(settings)
     chosen = backend if backend is not None else build_chat_backend(settings.llm)
-    return LLMRunner(chosen, prompts, recorder=recorder)
+    breaker = CircuitBreaker(threshold=settings.llm.breaker_threshold, cooldown_s=settings.llm.breaker_cooldown_s)
+    return LLMRunner(chosen, prompts, recorder=recorder, breaker=breaker)

@@ -18,8 +18,7 @@ from typing import Any
 from assistant.security.errors import LoginLocked
 from assistant.security.net import address_key
 from assistant.settings import SecuritySettings
-from assistant.storage.repositories.sessions import LoginThrottleRepository, SecurityEventRepository
-from assistant.storage.repositories.users import UserRepository
+from assistant.storage.auth import AuthStore
 from assistant.storage.types import utcnow
 
 log = logging.getLogger("baixing.security")
@@ -50,7 +49,10 @@ def _minutes(until: datetime, now: datetime) -> int:
 
 
 class LoginThrottler:
-    """Per-username lockout and per-address lockout after wrong passwords (see ``SecuritySettings``)."""
+    """Per-username lockout and per-address lockout after wrong passwords (see ``SecuritySettings``).
+
+    ``database``: the :class:`~assistant.storage.db.Database` (or an :class:`AuthStore` over it).
+    """
 
     def __init__(
         self,
@@ -59,7 +61,7 @@ class LoginThrottler:
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
-        self.database = database
+        self.store = database if isinstance(database, AuthStore) else AuthStore(database)
         self.settings = settings or SecuritySettings()
         self.clock = clock
 
@@ -74,36 +76,30 @@ class LoginThrottler:
     def check(self, username: str, address: str | None) -> None:
         """LoginLocked when the username or the address is locked now (nothing else is checked)."""
         now = self.clock()
-        with self.database.session() as session:
-            repo = LoginThrottleRepository(session)
-            for scope, key in ((ACCOUNT, username_key(username)), (ADDRESS, address_key(address))):
-                row = repo.get(scope, key)
-                if row is not None and row.locked_until is not None and row.locked_until > now:
-                    minutes = _minutes(row.locked_until, now)
-                    user = UserRepository(session).get_by_username(username)
-                    user_id = None if user is None else user.id
-                    name = audit_name(username, user is not None)
-                    self._event(EVENT_REFUSED, user_id, name, address, {"scope": scope})
-                    raise LoginLocked(
-                        f"登录失败次数过多，请 {minutes} 分钟后再试。",
-                        f"{scope} locked until {row.locked_until.isoformat()}",
-                        retry_after=minutes * 60,
-                    )
+        for scope, key in ((ACCOUNT, username_key(username)), (ADDRESS, address_key(address))):
+            row = self.store.throttle(scope, key)
+            if row is not None and row.locked_until is not None and row.locked_until > now:
+                minutes = _minutes(row.locked_until, now)
+                account = self.store.account_by_name(username)
+                user_id = None if account is None else account.id
+                self._event(EVENT_REFUSED, user_id, audit_name(username, account is not None), address,
+                            {"scope": scope})
+                raise LoginLocked(
+                    f"登录失败次数过多，请 {minutes} 分钟后再试。",
+                    f"{scope} locked until {row.locked_until.isoformat()}",
+                    retry_after=minutes * 60,
+                )
 
     def failed(self, username: str, address: str | None, user_id: int | None, reason: str) -> LoginLocked | None:
         """Count a wrong password (audited); the LoginLocked to raise when this failure locked something."""
         now = self.clock()
         cfg = self.settings
-        with self.database.session() as session:
-            repo = LoginThrottleRepository(session)
-            account_failures, account_lock = repo.add_failure(
-                ACCOUNT, username_key(username), now, self._window, cfg.lockout_threshold, self._lock_for
-            )
-        with self.database.session() as session:
-            repo = LoginThrottleRepository(session)
-            _, address_lock = repo.add_failure(
-                ADDRESS, address_key(address), now, self._window, cfg.address_lockout_threshold, self._lock_for
-            )
+        account_failures, account_lock = self.store.add_failure(
+            ACCOUNT, username_key(username), now, self._window, cfg.lockout_threshold, self._lock_for
+        )
+        _, address_lock = self.store.add_failure(
+            ADDRESS, address_key(address), now, self._window, cfg.address_lockout_threshold, self._lock_for
+        )
         name = audit_name(username, user_id is not None)
         self._event(EVENT_FAILED, user_id, name, address, {"reason": reason, "failures": account_failures})
         locked_until = account_lock or address_lock
@@ -121,27 +117,22 @@ class LoginThrottler:
 
     def succeeded(self, username: str, address: str | None, user_id: int) -> None:
         """A right password: the username's failures are forgotten (the address's are not), audited."""
-        with self.database.session() as session:
-            LoginThrottleRepository(session).clear(ACCOUNT, username_key(username))
+        self.store.clear_failures(ACCOUNT, username_key(username))
         self._event(EVENT_OK, user_id, audit_name(username, True), address, {})
 
     def unlock(self, username: str | None = None, address: str | None = None) -> None:
         """An admin lifts the lock of a username and/or an address."""
-        with self.database.session() as session:
-            repo = LoginThrottleRepository(session)
-            if username is not None:
-                repo.clear(ACCOUNT, username_key(username))
-            if address is not None:
-                repo.clear(ADDRESS, address_key(address))
+        if username is not None:
+            self.store.clear_failures(ACCOUNT, username_key(username))
+        if address is not None:
+            self.store.clear_failures(ADDRESS, address_key(address))
 
     def _event(
         self, kind: str, user_id: int | None, username: str, address: str | None, detail: dict[str, Any]
     ) -> None:
         try:
-            with self.database.session() as session:
-                SecurityEventRepository(session).record(
-                    kind, user_id=user_id, username=username, address=address_key(address) if address else None,
-                    detail=detail, now=self.clock(),
-                )
+            self.store.record_event(kind, user_id=user_id, username=username,
+                                    address=address_key(address) if address else None, detail=detail,
+                                    now=self.clock())
         except Exception:  # auditing must not turn a refused login into a crash
             log.warning("could not record security event %s", kind, exc_info=True)

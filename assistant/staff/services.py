@@ -12,6 +12,7 @@ import numpy as np
 from assistant.review import IdeaReviewService
 from assistant.routing.domain import DomainModel
 from assistant.scheme.grading import GradingService
+from assistant.security.archives import DEFAULT_LIMITS, ArchiveLimits
 from assistant.staff.clusters import CorpusSimilarity, DuplicateClusters
 from assistant.staff.desk import RoutingDesk
 from assistant.staff.hot import CLASSIFY_CHARS, AnalysisCache, HotTopics
@@ -56,7 +57,11 @@ class StaffServices:
         cache_dir: Path,
         max_chars: int,
         grading: Callable[[], GradingService] | None = None,
+        max_upload_bytes: int = 20 * 1024 * 1024,
+        archive_limits: ArchiveLimits = DEFAULT_LIMITS,
     ) -> None:
+        self._max_upload_bytes = max_upload_bytes
+        self._archive_limits = archive_limits
         self._queue_store = queue_store
         self._routing_store = routing_store
         self._batches = batches
@@ -92,7 +97,8 @@ class StaffServices:
     def triage(self) -> TriageService:
         """Batch import of collected clues."""
         return TriageService(self._batches, self._texts, self._reviewer(), self.similarity, self._exports_dir,
-                             max_chars=self._max_chars, grading=self._grading() if self._grading else None)
+                             max_chars=self._max_chars, grading=self._grading() if self._grading else None,
+                             max_bytes=self._max_upload_bytes, archive_limits=self._archive_limits)
 
     @cached_property
     def hot(self) -> HotTopics:

@@ -14,9 +14,10 @@ from assistant.accounts import UserSession, require_role
 from assistant.clock import CHINA_TZ
 from assistant.errors import BaixingError, InputError
 from assistant.ingest.mapping import cell_text, resolve_columns
-from assistant.ingest.readers import RawRow, read_rows
+from assistant.ingest.readers import MAX_FILE_BYTES, RawRow, read_rows
 from assistant.review import IdeaReview, IdeaReviewService, review_record
 from assistant.scheme.grading import GRADE_ZH, DuplicateLead, GradeSuggestion, GradingService, suggest_grade
+from assistant.security.archives import DEFAULT_LIMITS, ArchiveLimits
 from assistant.staff.clusters import CorpusSimilarity
 from assistant.staff.export import write_csv, write_xlsx
 from assistant.staff.models import DuplicateRef, TriageReport, TriageRow
@@ -60,7 +61,11 @@ class TriageService:
         max_chars: int = 20000,
         max_rows: int = MAX_ROWS,
         grading: GradingService | None = None,
+        max_bytes: int = MAX_FILE_BYTES,
+        archive_limits: ArchiveLimits = DEFAULT_LIMITS,
     ) -> None:
+        self.max_bytes = max_bytes
+        self.archive_limits = archive_limits
         self.batches = batches
         self.grading = grading
         self.texts = texts
@@ -80,7 +85,7 @@ class TriageService:
         name = file_name or path.name
         notify = progress or (lambda done, total, message: None)
         notify(0, 1, "正在读取文件……")
-        raw = list(read_rows(path))
+        raw = list(read_rows(path, max_bytes=self.max_bytes, limits=self.archive_limits))  # size, bombs, rows first
         if not raw:
             raise InputError(f"文件「{name}」中没有数据行（第一行应为列名，如“标题”“内容”）。", "no rows")
         if len(raw) > self.max_rows:

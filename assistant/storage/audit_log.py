@@ -56,14 +56,13 @@ class DbCallRecorder:
     def record(self, call: ModelCall) -> None:
         """Store one request; failures are logged, never raised."""
         try:
-            with self._database.session() as session:
-                AuditRepository(session).record_llm_call(
-                    task=call.task, backend=call.backend,
-                    request_digest=_digest(call.task, call.started_at.isoformat(), str(call.attempt)),
-                    ok=call.ok, model=call.model, prompt_version=call.prompt_version, attempt=call.attempt,
-                    error_kind=call.error_code, latency_ms=call.latency_ms, tokens_in=call.tokens_in,
-                    tokens_out=call.tokens_out,
-                )
+            self._database.write(lambda session: AuditRepository(session).record_llm_call(
+                task=call.task, backend=call.backend,
+                request_digest=_digest(call.task, call.started_at.isoformat(), str(call.attempt)),
+                ok=call.ok, model=call.model, prompt_version=call.prompt_version, attempt=call.attempt,
+                error_kind=call.error_code, latency_ms=call.latency_ms, tokens_in=call.tokens_in,
+                tokens_out=call.tokens_out,
+            ))
         except Exception:  # the audit log must never break a user's request
             log.warning("could not record an LLM call", exc_info=True)
 
@@ -96,11 +95,13 @@ class AuditLog:
             self._write(rows)
 
     def _write(self, rows: list[dict[str, Any]]) -> None:
+        def work(session: Any) -> None:
+            repo = AuditRepository(session)
+            for row in rows:
+                repo.record(**row, flush=False)  # one batched INSERT at commit
+
         try:
-            with self._database.session() as session:
-                repo = AuditRepository(session)
-                for row in rows:
-                    repo.record(**row, flush=False)  # one batched INSERT at commit
+            self._database.write(work)
         except Exception:
             log.warning("could not record %d suggestion(s) in the audit log", len(rows), exc_info=True)
 

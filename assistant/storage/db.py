@@ -22,11 +22,11 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.security.files import make_private_dir, secure_sqlite_files
-from assistant.storage.errors import DatabaseUnavailableError, UnsupportedDatabaseError
+from assistant.storage.errors import DatabaseUnavailableError, UnsupportedDatabaseError, WriteFailedError
 from assistant.storage.types import json_dumps
 
 log = logging.getLogger("baixing.storage")
@@ -38,6 +38,9 @@ BEGIN_OPTION = "sqlite_begin"
 WRITE_ATTEMPTS = 5
 """A write transaction that meets a lock or a serialization failure is run again, at most this many times."""
 _RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization failure, deadlock, lock not available
+_UNIQUE_SQLSTATE = "23505"
+POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 30, "pool_timeout": 120}
+"""Connections per process: the web server runs up to 40 request threads; a thread waits (not fails) for one."""
 
 
 def parse_url(url: str | URL) -> URL:
@@ -105,11 +108,12 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
                 secure_sqlite_files(path)  # 0600; SQLite gives -wal/-shm the main file's mode
             except OSError:
                 log.warning("could not make %s owner-only", path, exc_info=True)
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options)
+        pool = POOL if path is not None else {}  # an in-memory database keeps SQLAlchemy's own pool
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **options, **pool)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(parsed, pool_pre_ping=True, **options)
+    return create_engine(parsed, pool_pre_ping=True, **options, **POOL)
 
 
 def make_session_factory(engine: Engine | str | URL, *, echo: bool = False) -> sessionmaker[Session]:
@@ -147,6 +151,32 @@ def init_db(target: str | URL | Engine) -> None:
             engine.dispose()
 
 
+@contextmanager
+def write_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """One write transaction of ``sessions`` that takes its lock up front (SQLite ``BEGIN IMMEDIATE``)."""
+    with sessions.begin() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
+        yield session
+
+
+def run_write(sessions: sessionmaker[Session], work: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS, *,
+              retry_unique: bool = False) -> T:
+    """:meth:`Database.write` over a session factory (stores built on a ``sessionmaker`` use it too)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with write_session(sessions) as session:
+                return work(session)
+        except DBAPIError as exc:
+            if attempt == attempts or not (_retryable(exc) or (retry_unique and _unique_clash(exc))):
+                if _unavailable(exc):  # locked too long, read-only, disk full, I/O error, connection lost
+                    raise WriteFailedError(cause=f"{type(exc.orig).__name__}: {str(exc.orig)[:300]}") from exc
+                raise
+            log.info("write transaction retried after %s (attempt %d)", type(exc.orig).__name__, attempt)
+            time.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
 @dataclass
 class Database:
     """An engine and its session factory."""
@@ -163,28 +193,49 @@ class Database:
     @contextmanager
     def write_session(self) -> Iterator[Session]:
         """One write transaction that takes its lock up front (SQLite ``BEGIN IMMEDIATE``)."""
-        with self.sessions.begin() as session:
-            if self.engine.dialect.name == "sqlite":
-                session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
+        with write_session(self.sessions) as session:
             yield session
 
-    def write(self, work: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS) -> T:
+    def write(self, work: Callable[[Session], T], attempts: int = WRITE_ATTEMPTS, *, retry_unique: bool = False) -> T:
         """Run ``work`` in one write transaction, all or nothing; run it again on a lock or serialization
-        failure (bounded, with jitter), so concurrent writers wait for each other instead of losing data."""
-        for attempt in range(1, attempts + 1):
-            try:
-                with self.write_session() as session:
-                    return work(session)
-            except DBAPIError as exc:
-                if attempt == attempts or not _retryable(exc):
-                    raise
-                log.info("write transaction retried after %s (attempt %d)", type(exc.orig).__name__, attempt)
-                time.sleep(min(0.05 * 2**attempt, 1.0) * (0.5 + random.random()))
-        raise AssertionError("unreachable")
+        failure (bounded, with jitter), so concurrent writers wait for each other instead of losing data.
+
+        ``retry_unique``: also run it again after a unique-key clash (work that first looks for the row,
+        e.g. an idempotent submission, then finds the one a concurrent transaction committed).
+        """
+        return run_write(self.sessions, work, attempts, retry_unique=retry_unique)
 
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+    def probe(self) -> dict[str, object]:
+        """Health of the database: reachable, at the newest migration, and writable (a write that is rolled
+        back). Returns ``{"backend", "revision", "head", "writable", "error"}``; never raises."""
+        from sqlalchemy import text
+
+        from assistant.storage.migrate import current_revision, head_revision
+
+        out: dict[str, object] = {"backend": self.engine.dialect.name, "revision": None, "head": None,
+                                  "writable": False, "error": None}
+        try:
+            out["head"] = head_revision()
+            out["revision"] = current_revision(self.engine)
+            session = self.sessions()
+            try:
+                if self.engine.dialect.name == "sqlite":
+                    session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
+                session.execute(text("INSERT INTO receipt_counters (year, last_value) VALUES (-1, 0)"))
+                out["writable"] = True
+            finally:
+                session.rollback()
+                session.close()
+        except SQLAlchemyError as exc:
+            reason = getattr(exc, "orig", None) or exc
+            out["error"] = f"{type(reason).__name__}: {str(reason)[:300]}"
+        except Exception as exc:  # a probe reports, never raises
+            out["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        return out
 
 
 def _retryable(exc: DBAPIError) -> bool:
@@ -192,6 +243,23 @@ def _retryable(exc: DBAPIError) -> bool:
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
         return True
     return getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES
+
+
+def _unavailable(exc: DBAPIError) -> bool:
+    """The database could not take the write at all (as opposed to a bug or a constraint): SQLite's operational
+    errors; PostgreSQL's read-only transaction (25006), insufficient resources such as a full disk (53…),
+    operator intervention (57…) and connection failures (08…)."""
+    if isinstance(exc, OperationalError):
+        return True
+    state = str(getattr(exc.orig, "sqlstate", "") or "")
+    return state == "25006" or state[:2] in ("53", "57", "08")
+
+
+def _unique_clash(exc: DBAPIError) -> bool:
+    """A unique constraint violated by a concurrent insert."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    return getattr(exc.orig, "sqlstate", None) == _UNIQUE_SQLSTATE or "unique" in str(exc.orig).lower()
 
 
 def open_database(url: str | URL, *, echo: bool = False, migrate: bool = True) -> Database:

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.storage._sql import chunks, upsert_insert
+from assistant.storage.db import run_write, write_session
 from assistant.storage.orm import DocumentRow, IngestBatch
 from assistant.storage.repositories import IngestRepository
 from assistant.storage.types import utcnow
@@ -78,8 +79,11 @@ class SqlDocumentStore:
         """Insert new and replace changed documents (one transaction per batch); return their ids."""
         changed: list[str] = []
         for batch in self._batches(docs):
-            with self._sessions.begin() as session:
-                changed.extend(self._upsert_batch(session, batch))
+
+            def work(session: Session, part: list[Document] = batch) -> list[str]:
+                return self._upsert_batch(session, part)
+
+            changed.extend(run_write(self._sessions, work))
         return list(dict.fromkeys(changed))
 
     def get_many(self, doc_ids: Sequence[str]) -> dict[str, Document]:
@@ -111,12 +115,14 @@ class SqlDocumentStore:
             last = page[-1].doc_id
 
     def delete(self, doc_ids: Sequence[str]) -> int:
-        removed = 0
-        with self._sessions.begin() as session:
+        def work(session: Session) -> int:
+            removed = 0
             for part in chunks(list(dict.fromkeys(doc_ids)), self._batch_size):
                 result = session.execute(delete(DocumentRow).where(DocumentRow.doc_id.in_(part)))
                 removed += result.rowcount or 0  # type: ignore[attr-defined]
-        return removed
+            return removed
+
+        return run_write(self._sessions, work)
 
     def count(self) -> int:
         with self._sessions() as session:
@@ -139,7 +145,7 @@ class SqlDocumentStore:
         rows that failed to parse, e.g. ``{"row": 7, "error": "缺少标题"}``. If this file (same SHA-256)
         was already ingested as ``kind``, nothing is written and ``already_ingested`` is True.
         """
-        with self._sessions.begin() as session:
+        with write_session(self._sessions) as session:  # lock up front; ``rows`` is read once, so no retry
             ingest = IngestRepository(session)
             existing = ingest.find(file_sha256, kind)
             if existing is not None:
@@ -185,17 +191,19 @@ class SqlDocumentStore:
         ``report`` needs ``sha256``, ``kind``, ``file``, ``rows_ok`` and ``errors`` (items with ``line``
         and ``message``). A file already recorded for that kind is not recorded again. Returns the batch id.
         """
-        with self._sessions.begin() as session:
+        def work(session: Session) -> int:
             ingest = IngestRepository(session)
             existing = ingest.find(report.sha256, report.kind)
             if existing is not None:
-                return existing.id
+                return int(existing.id)
             batch = ingest.create(file_sha256=report.sha256, file_name=str(report.file), kind=report.kind)
             batch.rows_ok = int(report.rows_ok)
             batch.rows_failed = len(report.errors)
             batch.errors = [_error_dict(e) for e in report.errors]
             session.flush()
-            return batch.id
+            return int(batch.id)
+
+        return run_write(self._sessions, work, retry_unique=True)
 
     # --- internals -------------------------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ class IdeaSource(StrEnum):
     WEB = "web"
     IMPORT = "import"
     CLI = "cli"
+    API = "api"  # the JSON API of the online channels (官网, 公众号, 穗协通, 穗好办 APP)
 
 
 class DraftStatus(StrEnum):

@@ -42,3 +42,10 @@ class ConflictError(StorageError):
     """A write clashes with existing data (duplicate username, already confirmed, ...)."""
 
     default_message = "数据冲突，请刷新后重试。"
+
+
+class WriteFailedError(StorageError):
+    """A write could not be stored (database locked for too long, read-only, disk full, I/O error): nothing of
+    it was kept, so the same request may be sent again (with the same idempotency key)."""
+
+    default_message = "数据库暂时无法保存（繁忙、只读或磁盘已满），您这次提交的内容没有保存，请稍后再试。"

@@ -7,7 +7,7 @@ and is recorded with who made it and why. Nothing outside ``assistant/storage`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from assistant.storage.lifecycle import STATUS_ZH, check_move
 from assistant.storage.orm import Draft, DraftVersion, Idea, IdeaStatusChange, User
 from assistant.storage.records import (
     CitizenInfo,
+    Consent,
     DraftRecord,
     IdeaRecord,
     ReviewRecord,
@@ -47,7 +48,8 @@ def idea_record(idea: Idea) -> IdeaRecord:
         source=idea.source, channel=idea.channel, domain=idea.domain,
         citizen=CitizenInfo(idea.citizen_name, idea.citizen_occupation, idea.citizen_phone, idea.citizen_address),
         created_at=idea.created_at, submitted_at=idea.submitted_at, submitted_by=idea.submitted_by,
-        import_batch_id=idea.import_batch_id, import_row=idea.import_row,
+        import_batch_id=idea.import_batch_id, import_row=idea.import_row, consent_at=idea.consent_at,
+        consent_notice=idea.consent_notice, contact_erased_at=idea.contact_erased_at,
     )
 
 
@@ -193,10 +195,19 @@ class IdeaStore:
     def add_version(
         self, draft_id: int, content: VersionContent, *, author_id: int | None, note: str = "",
         draft_status: DraftStatus | None = None, member_id: int | None = None, title_to_idea: bool = False,
+        expect_statuses: Collection[IdeaStatus] | None = None, expect_version: int | None = None,
     ) -> int:
-        """Append the next version of a draft; returns its number."""
+        """Append the next version of a draft; returns its number.
+
+        Guards checked inside the same write transaction (ConflictError with a Chinese message, nothing
+        stored): ``expect_statuses`` — the draft's idea must be in one of these statuses (a citizen may edit
+        only an unsubmitted draft); ``expect_version`` — nobody added a version since the caller read this one
+        (a citizen's redraft never lands on top of a member's newer version).
+        """
 
         def work(s: Session) -> int:
+            if expect_statuses is not None or expect_version is not None:
+                self._check_guards(s, draft_id, expect_statuses, expect_version)
             version = self._add_version(s, draft_id, content, author_id, note)
             if draft_status is not None:
                 DraftRepository(s).set_status(draft_id, draft_status, member_id=member_id)
@@ -208,9 +219,25 @@ class IdeaStore:
 
         return self.database.write(work)
 
+    @staticmethod
+    def _check_guards(s: Session, draft_id: int, statuses: Collection[IdeaStatus] | None,
+                      version_no: int | None) -> None:
+        draft = DraftRepository(s).require(draft_id)
+        if version_no is not None and draft.current_version != version_no:
+            raise ConflictError("这份草稿已有更新的版本（例如委员已修改），您的内容未覆盖它；请刷新后再操作。",
+                                f"draft {draft_id} is at v{draft.current_version}, expected v{version_no}")
+        if statuses is not None and draft.idea_id is not None:
+            idea = IdeaRepository(s).require(draft.idea_id)
+            if idea.status not in statuses:
+                receipt = f"（受理编号 {idea.receipt_no}）" if idea.receipt_no else ""
+                raise ConflictError(
+                    f"这条金点子已经提交{receipt}，提交后的内容不再修改；如需补充，请用受理编号提交补充回答。",
+                    f"idea {idea.id} is {idea.status.value}",
+                )
+
     def submit(
         self, draft_id: int, content_for: Callable[[str], VersionContent], citizen: CitizenInfo, *, note: str,
-        idempotency_key: str | None = None,
+        idempotency_key: str | None = None, consent: Consent | None = None,
     ) -> Submitted:
         """Submit a citizen's draft: receipt number, final version, contact details and status, all or nothing.
 
@@ -232,19 +259,19 @@ class IdeaStore:
             if idea.status is not IdeaStatus.DRAFT:
                 raise ConflictError(f"这条金点子已经提交过了（受理编号 {idea.receipt_no}），无需重复提交。",
                                     f"idea {idea.id} status {idea.status}")
-            receipt_no = self._fill_submission(s, ideas, idea, citizen, idempotency_key)
+            receipt_no = self._fill_submission(s, ideas, idea, citizen, idempotency_key, consent)
             content = content_for(receipt_no)
             idea.title = content.title
             version = self._add_version(s, draft_id, content, None, note)
             self._move(s, idea, IdeaStatus.SUBMITTED, None, note)
             return Submitted(idea.id, receipt_no, draft_id, version.version_no, idea.status)
 
-        return self.database.write(work)
+        return self.database.write(work, retry_unique=idempotency_key is not None)
 
     def submit_new(
         self, text: str, content_for: Callable[[str], VersionContent], citizen: CitizenInfo, *,
         review: ReviewRecord | None, source: IdeaSource, note: str, idempotency_key: str | None = None,
-        channel: str | None = None,
+        channel: str | None = None, consent: Consent | None = None,
     ) -> Submitted:
         """Store and submit an idea in one go (the JSON API): idea, review, draft version, receipt, all or nothing;
         the same ``idempotency_key`` again returns the first receipt and stores nothing."""
@@ -264,7 +291,7 @@ class IdeaStore:
             s.add(IdeaStatusChange(idea_id=idea.id, from_status=None, to_status=IdeaStatus.DRAFT, note=note))
             if review is not None:
                 self._review(s, idea, review, None)
-            receipt_no = self._fill_submission(s, IdeaRepository(s), idea, citizen, idempotency_key)
+            receipt_no = self._fill_submission(s, IdeaRepository(s), idea, citizen, idempotency_key, consent)
             content = content_for(receipt_no)
             idea.title = content.title
             draft = DraftRepository(s).create(idea_ids=[idea.id])
@@ -272,12 +299,14 @@ class IdeaStore:
             self._move(s, idea, IdeaStatus.SUBMITTED, None, note)
             return Submitted(idea.id, receipt_no, draft.id, version.version_no, idea.status)
 
-        return self.database.write(work)
+        return self.database.write(work, retry_unique=idempotency_key is not None)
 
     @staticmethod
     def _fill_submission(s: Session, ideas: IdeaRepository, idea: Idea, citizen: CitizenInfo,
-                         idempotency_key: str | None) -> str:
+                         idempotency_key: str | None, consent: Consent | None = None) -> str:
         now = utcnow()
+        if consent is not None:
+            idea.consent_at, idea.consent_notice = consent.at, consent.notice[:16]
         receipt_no = ideas.next_receipt_no(now)
         idea.receipt_no = receipt_no
         idea.citizen_name, idea.citizen_occupation = citizen.name, citizen.occupation

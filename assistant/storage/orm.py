@@ -185,8 +185,14 @@ class Idea(Base):
     )
     import_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = _created()
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """When the citizen agreed to the personal-information notice (NULL: imported, or before the notice)."""
+    consent_notice: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """The version of the notice the citizen agreed to."""
+    contact_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """When the citizen's contact details were erased (retention over, or at their request)."""
 
     def __repr__(self) -> str:  # no personal data
         return f"<Idea id={self.id!r} receipt_no={self.receipt_no!r} status={self.status!r}>"

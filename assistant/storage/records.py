@@ -37,11 +37,22 @@ class IdeaRecord:
     submitted_by: int | None = None
     import_batch_id: int | None = None
     import_row: int | None = None
+    consent_at: datetime | None = None
+    consent_notice: str | None = None
+    contact_erased_at: datetime | None = None
 
     @property
     def display_title(self) -> str:
         """The title, or the beginning of the text."""
         return self.title or self.raw_text[:30]
+
+
+@dataclass(frozen=True)
+class Consent:
+    """A citizen's agreement to the personal-information notice: which version, when."""
+
+    notice: str
+    at: datetime
 
 
 @dataclass(frozen=True)

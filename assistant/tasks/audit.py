@@ -29,3 +29,7 @@ class AuditLogSink:
     def buffered(self) -> AbstractContextManager[None]:
         """Batch the rows written inside the block."""
         return self.audit_log.buffered()
+
+    def flush(self) -> None:
+        """Write the rows buffered so far (a batch command calls it before printing the lines they describe)."""
+        self.audit_log.flush()

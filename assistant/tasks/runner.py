@@ -89,6 +89,12 @@ class TaskRunner:
         """Audit records of the block are written in batches (a no-op without a sink)."""
         return self.sink.buffered() if self.sink is not None else nullcontext()
 
+    def flush_audit(self) -> None:
+        """Write the audit records buffered so far (before printing the results they describe)."""
+        flush = getattr(self.sink, "flush", None)
+        if flush is not None:
+            flush()
+
     # input ------------------------------------------------------------------------------------------
     def clean(self, spec: TaskSpec[R, V, A], request: R) -> R:
         """``request`` with its text checked and normalised (InputError with a Chinese message otherwise)."""

@@ -6,9 +6,10 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from assistant.cultivation.models import DraftProposal
+from assistant.cultivation.models import DraftProposal, Question
 from assistant.cultivation.polish import Edit, Novelty
 from assistant.cultivation.rubric import QualityReport
+from assistant.screening.models import Redirect
 from retrieval.documents import Hit
 
 
@@ -44,6 +45,17 @@ class StatusEntry(BaseModel):
     status: str
     status_zh: str
     note: str | None = None
+    by: str | None = None
+
+
+class VersionEntry(BaseModel):
+    """One stored version of the citizen's draft: who made it, when, why."""
+
+    version_no: int
+    at: datetime
+    by: str
+    note: str
+    title: str
 
 
 class StatusView(BaseModel):
@@ -55,6 +67,36 @@ class StatusView(BaseModel):
     status_zh: str
     created_at: datetime
     history: list[StatusEntry]
+    versions: list[VersionEntry] = Field(default_factory=list)
+
+
+class SubmissionResult(BaseModel):
+    """The answer to a one-step submission (the JSON API): a receipt and the draft, or where to go instead."""
+
+    receipt_no: str | None
+    in_scope: bool
+    category: str | None = None
+    reason: str | None = None
+    redirect: Redirect | None = None
+    reframe: str | None = None
+    domain: str | None = None
+    questions: list[Question] = Field(default_factory=list)
+    draft: DraftProposal | None = None
+    draft_id: int | None = None
+    version_no: int | None = None
+    status: str | None = None
+    status_zh: str | None = None
+    repeated: bool = False
+
+
+class AnswerResult(BaseModel):
+    """Answers added after submission: the new version and whether the text was rewritten from them."""
+
+    receipt_no: str
+    version_no: int
+    redrafted: bool
+    draft: DraftProposal
+    questions: list[Question] = Field(default_factory=list)
 
 
 class VersionInfo(BaseModel):

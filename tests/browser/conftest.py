@@ -86,6 +86,11 @@ def _server_env(data_dir: Path, corpus_dir: Path) -> dict[str, str]:
         BAIXING_CORPUS_DIR=str(corpus_dir),
         BAIXING_LLM__MODE="offline",
         BAIXING_EMBEDDING__MODE="offline",
+        # Every browser of the suite comes from 127.0.0.1: the per-address limits are raised like a load test's.
+        BAIXING_LIMITS__SUBMISSIONS_PER_MINUTE="10000",
+        BAIXING_LIMITS__LOOKUPS_PER_MINUTE="10000",
+        BAIXING_LIMITS__UPLOADS_PER_MINUTE="10000",
+        BAIXING_LIMITS__LOGINS_PER_MINUTE="10000",
         GRADIO_ANALYTICS_ENABLED="False",
         ANONYMIZED_TELEMETRY="False",
         PYTHONUNBUFFERED="1",

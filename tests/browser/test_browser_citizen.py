@@ -15,7 +15,7 @@ from tests.workflow.ideas import IN_SCOPE, OUT_OF_SCOPE
 
 pytestmark = pytest.mark.browser
 
-MAX_NEWCOMER_CLICKS = 6
+MAX_NEWCOMER_CLICKS = 7  # six, plus the consent tick the personal information law requires
 COLLOQUIAL = "能不能让交警在放学时候来管管"
 
 
@@ -52,7 +52,7 @@ def docx_text(path: Path) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
-def test_newcomer_goes_from_idea_to_word_in_six_clicks(page: Any, shot: Callable[..., Path], tmp_path: Path) -> None:
+def test_newcomer_goes_from_idea_to_word_in_seven_clicks(page: Any, shot: Callable[..., Path], tmp_path: Path) -> None:
     clicks = Clicks()
     clicks.click(box(page, "citizen-idea"))
     box(page, "citizen-idea").fill(IN_SCOPE)
@@ -63,6 +63,7 @@ def test_newcomer_goes_from_idea_to_word_in_six_clicks(page: Any, shot: Callable
     box(page, "citizen-name").fill("张三")
     clicks.click(box(page, "citizen-phone"))
     box(page, "citizen-phone").fill("13912345678")
+    clicks.click(page.locator("#citizen-consent").locator("input"))
     clicks.click(page.locator("#citizen-submit"))
     page.locator("#citizen-receipt").get_by_text("BX-").first.wait_for()
     with page.expect_download() as download:
@@ -98,6 +99,9 @@ def test_full_path_with_questions_edits_and_status(page: Any, shot: Callable[...
 
     box(page, "citizen-name").fill("李四")
     box(page, "citizen-phone").fill("020-83838383")
+    page.locator("#citizen-submit").click()  # without the consent tick: refused, nothing stored
+    page.get_by_text("个人信息处理说明").first.wait_for()
+    page.locator("#citizen-consent").locator("input").check()
     page.locator("#citizen-submit").click()
     receipt = page.locator("#citizen-receipt")
     receipt.get_by_text("提交成功").wait_for()
@@ -115,6 +119,9 @@ def test_full_path_with_questions_edits_and_status(page: Any, shot: Callable[...
 
     page.locator("#citizen-submit").click()  # a second submission is refused with a readable message
     page.get_by_text("已经提交过了").first.wait_for()
+    box(page, "citizen-title").fill("改过的标题：提交后不能再改")  # submitted means frozen
+    box(page, "citizen-name").click()
+    page.get_by_text("提交后的内容不再修改").first.wait_for()
 
 
 def test_out_of_scope_idea_shows_channel_and_reframe(page: Any, shot: Callable[..., Path]) -> None:

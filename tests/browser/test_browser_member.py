@@ -35,6 +35,7 @@ def receipt_no(browser: Any, app_url: str) -> Iterator[str]:
         page.locator("#citizen-check").click()
         box(page, "citizen-name").fill("王五")
         box(page, "citizen-phone").fill("13800001111")
+        page.locator("#citizen-consent").locator("input").check()
         page.locator("#citizen-submit").click()
         receipt = page.locator("#citizen-receipt")
         receipt.get_by_text("提交成功").wait_for()

@@ -59,7 +59,8 @@ def test_submission_stores_citizen_and_returns_a_receipt(citizen_wf: CitizenWork
     draft = update.draft
     assert draft is not None and update.draft_id is not None
     receipt = citizen_wf.submit(update.draft_id, CITIZEN, "关于学校门口设置学生接送区的“百姓提案”",
-                                draft.analysis, [*draft.suggestions, "建议市教育局组织家长志愿者协助疏导。"])
+                                draft.analysis, [*draft.suggestions, "建议市教育局组织家长志愿者协助疏导。"],
+                                consent=True)
     assert receipt.receipt_no.startswith("BX-") and receipt.status == "submitted"
     with wf_container.database.session() as s:
         idea = IdeaRepository(s).get_by_receipt(receipt.receipt_no)
@@ -78,7 +79,7 @@ def test_submission_stores_citizen_and_returns_a_receipt(citizen_wf: CitizenWork
     assert "张三" not in status.model_dump_json()  # no personal data in the public status
 
     with pytest.raises(BaixingError, match="已经提交过"):
-        citizen_wf.submit(update.draft_id, CITIZEN, draft.title, draft.analysis, draft.suggestions)
+        citizen_wf.submit(update.draft_id, CITIZEN, draft.title, draft.analysis, draft.suggestions, consent=True)
 
 
 def test_status_lookup_errors_are_readable(citizen_wf: CitizenWorkflow) -> None:
@@ -94,7 +95,7 @@ def test_status_needs_the_phone_given_at_submission(citizen_wf: CitizenWorkflow)
     update = _start(citizen_wf)
     assert update.draft_id is not None and update.draft is not None
     draft = update.draft
-    receipt = citizen_wf.submit(update.draft_id, CITIZEN, draft.title, draft.analysis, draft.suggestions)
+    receipt = citizen_wf.submit(update.draft_id, CITIZEN, draft.title, draft.analysis, draft.suggestions, consent=True)
     with pytest.raises(NotFoundError, match="联系电话与之相符"):
         citizen_wf.status(receipt.receipt_no, "13900000000")
     assert citizen_wf.status(receipt.receipt_no, CITIZEN.phone).receipt_no == receipt.receipt_no
@@ -122,7 +123,7 @@ def test_edits_are_saved_and_survive_a_failed_step(citizen_wf: CitizenWorkflow, 
     citizen_wf.save_edit(update.draft_id, title, update.draft.analysis, update.draft.suggestions)
     with pytest.raises(InputError, match="联系电话"):
         citizen_wf.submit(update.draft_id, Proposer(name="张三", phone="abc"), title, update.draft.analysis,
-                          update.draft.suggestions)
+                          update.draft.suggestions, consent=True)
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("model exploded")
@@ -163,7 +164,7 @@ def test_export_docx_opens_and_has_the_title(citizen_wf: CitizenWorkflow) -> Non
     name, data = citizen_wf.export_docx(update.draft_id)
     assert name == "百姓提案-草稿.docx", "no receipt number before submission"
     draft = update.draft
-    receipt = citizen_wf.submit(update.draft_id, CITIZEN, draft.title, draft.analysis, draft.suggestions)
+    receipt = citizen_wf.submit(update.draft_id, CITIZEN, draft.title, draft.analysis, draft.suggestions, consent=True)
     name, data = citizen_wf.export_docx(update.draft_id)
     assert name == f"百姓提案-{receipt.receipt_no}.docx"
     text = "\n".join(c.text for t in Document(io.BytesIO(data)).tables for r in t.rows for c in r.cells)

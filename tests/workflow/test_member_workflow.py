@@ -29,7 +29,7 @@ def _submit(wf: CitizenWorkflow) -> Receipt:
     final = list(wf.start_draft(IN_SCOPE, review))[-1]
     assert final.draft is not None and final.draft_id is not None
     d = final.draft
-    return wf.submit(final.draft_id, CITIZEN, d.title, d.analysis, d.suggestions)
+    return wf.submit(final.draft_id, CITIZEN, d.title, d.analysis, d.suggestions, consent=True)
 
 
 def test_roles_are_enforced(member_wf: MemberWorkflow, staff: UserSession) -> None:
