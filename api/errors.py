@@ -45,6 +45,9 @@ _FIELD_ZH = {
     "less_than_equal": "数值太大",
 }
 
+_FIELD_RULES = {"idempotency_key": "应为 8–128 个字母、数字或 _ . : -，如 UUID"}
+"""What a field with a pattern must look like, named in its error message."""
+
 
 class ApiError(Exception):
     """An error answer raised by a route (status, machine code, Chinese message, extra headers)."""
@@ -94,6 +97,9 @@ def validation_message(errors: list[dict[str, Any]]) -> str:
         limit = (err.get("ctx") or {}).get("max_length")
         if limit is not None and what == "太长了":
             what = f"太长了（最多 {limit} 个字符）"
+        field = str((err.get("loc") or ("",))[-1])
+        if field in _FIELD_RULES and err.get("type") == "string_pattern_mismatch":
+            what = f"格式不正确（{_FIELD_RULES[field]}）"
         lines.append(f"{_location(tuple(err.get('loc', ())))}：{what}")
     more = f"……另有 {len(errors) - 5} 处" if len(errors) > 5 else ""
     return "请求内容不符合接口约定：" + "；".join(lines) + more

@@ -77,6 +77,8 @@ def test_bad_requests_get_chinese_messages(client: TestClient) -> None:
                        ).status_code == 422
     extra = client.post("/api/v1/ideas", json=idea_body(surprise=1))
     assert extra.status_code == 422 and "不认识的字段" in _error(extra)
+    short_key = client.post("/api/v1/ideas", json=idea_body(idempotency_key="k-1"))
+    assert short_key.status_code == 422 and "8–128 个字母" in _error(short_key)
     bad_phone = idea_body()
     bad_phone["proposer"]["phone"] = "abc"
     assert client.post("/api/v1/ideas", json=bad_phone).status_code == 400
