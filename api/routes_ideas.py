@@ -17,16 +17,20 @@ from api.schemas import (
     ChannelOut,
     DraftOut,
     ErrorOut,
+    FeedbackOut,
     HistoryItem,
     IdeaCreated,
     IdeaIn,
     IdeaStatusOut,
     NoticeOut,
     QuestionOut,
+    RatingIn,
+    ReplyOut,
     SourceOut,
 )
 from assistant.cultivation.models import DraftProposal, Proposer, Question
 from assistant.privacy import notice_zh
+from assistant.scheme.models import CitizenStatus
 from assistant.workflow.models import SubmissionResult
 
 router = APIRouter(tags=["市民"])
@@ -100,15 +104,41 @@ def idea_status(receipt: str, request: Request, x_phone: str = Header(alias="X-P
                 ) -> IdeaStatusOut:
     """Status and history (status moves and versions, with who made them); 404 for an unknown receipt or a
     phone that does not match (the same answer, so receipts cannot be probed)."""
-    view = container_of(request).citizen_workflow.status(receipt[:32], x_phone)
+    container = container_of(request)
+    view = container.citizen_workflow.status(receipt[:32], x_phone)
     history = [HistoryItem(at=h.at, kind="status", status=h.status, status_zh=h.status_zh, by=h.by, note=h.note)
                for h in view.history]
     history += [HistoryItem(at=v.at, kind="version", version=v.version_no, by=v.by, note=v.note)
                 for v in view.versions]
     history.sort(key=lambda item: (item.at, 0 if item.kind == "status" else 1))
     submitted = next((h.at for h in view.history if h.status == "submitted"), view.created_at)
+    handling = container.scheme.feedback.status(receipt[:32], x_phone)
     return IdeaStatusOut(receipt=view.receipt_no, title=view.title, status=view.status, status_zh=view.status_zh,
-                         submitted_at=submitted, history=history)
+                         submitted_at=submitted, history=history, **_handling(handling))
+
+
+def _handling(status: CitizenStatus) -> dict[str, Any]:
+    """The replies, next steps and ratings of a citizen's status, as the API returns them."""
+    return {
+        "replies": [ReplyOut(unit=r.unit, content=r.content, result=r.result, result_zh=r.result_zh,
+                             replied_on=r.replied_on) for r in status.replies],
+        "next_steps": list(status.next_steps),
+        "can_rate": status.can_rate,
+        "feedback": [FeedbackOut(rating=f.rating, comment=f.comment, at=f.at) for f in status.feedback],
+    }
+
+
+@router.post(
+    "/ideas/{receipt}/rating", response_model=IdeaStatusOut, status_code=201, responses=ERRORS,
+    summary="评价承办单位的答复（请求头 X-Phone）：满意 / 基本满意 / 不满意", dependencies=[Depends(limited("lookup"))],
+)
+def rate_reply(receipt: str, body: RatingIn, request: Request,
+               x_phone: str = Header(alias="X-Phone", max_length=30)) -> IdeaStatusOut:
+    """The citizen's satisfaction with the latest reply (only after a unit replied; "不满意" needs a comment);
+    the members who cultivated the idea are told. Returns the status with the rating recorded."""
+    container = container_of(request)
+    container.scheme.feedback.rate(receipt[:32], x_phone, body.rating, body.comment)
+    return idea_status(receipt, request, x_phone)
 
 
 @router.post(

@@ -3,7 +3,7 @@ message meant for a person is Simplified Chinese."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -118,6 +118,35 @@ class IdeaStatusOut(BaseModel):
     status_zh: str
     submitted_at: datetime
     history: list[HistoryItem]
+    replies: list[ReplyOut] = Field(default_factory=list, description="承办单位的答复（办理结果）")
+    next_steps: list[str] = Field(default_factory=list, description="接下来会怎样（中文）")
+    can_rate: bool = Field(default=False, description="true：承办单位已答复，可以评价（POST …/rating）")
+    feedback: list[FeedbackOut] = Field(default_factory=list, description="市民已给出的评价")
+
+
+class ReplyOut(BaseModel):
+    """A handling unit's reply."""
+
+    unit: str
+    content: str
+    result: str
+    result_zh: str
+    replied_on: date
+
+
+class FeedbackOut(BaseModel):
+    """A satisfaction rating the citizen gave."""
+
+    rating: str
+    comment: str | None = None
+    at: datetime
+
+
+class RatingIn(Strict):
+    """The citizen's satisfaction with the handling unit's reply."""
+
+    rating: Literal["满意", "基本满意", "不满意"]
+    comment: str = Field(default="", max_length=500, description="意见；选“不满意”时必填")
 
 
 class AnswersIn(Strict):

@@ -225,3 +225,34 @@ def test_every_question_element_can_be_answered() -> None:
     from assistant.workflow.citizen import ELEMENTS_ZH
 
     assert set(get_args(Element)) == set(ELEMENTS_ZH), "a new question element needs a Chinese name for answers"
+
+
+def test_status_shows_the_units_reply_and_the_citizen_rates_it(client: TestClient, api_container: Any) -> None:
+    from assistant.accounts import LOCAL_OPERATOR
+    from assistant.scheme.models import ReplyEdit
+
+    receipt = client.post("/api/v1/ideas", json=idea_body("key-rating-01")).json()["receipt"]
+    early = client.post(f"/api/v1/ideas/{receipt}/rating", json={"rating": "满意"}, headers={"X-Phone": PHONE})
+    assert early.status_code == 400 and "答复后" in _error(early)
+    idea = api_container.ideas.by_receipt(receipt)
+    auth = {"Authorization": f"Bearer {login(client, Role.STAFF)}"}
+    detail = client.get(f"/api/v1/staff/ideas/{idea.id}", headers=auth).json()
+    lead = next(u["name"] for u in detail["routing"]["units"] if u["role"] == "主办")
+    routed = client.post(f"/api/v1/staff/ideas/{idea.id}/routing", headers=auth,
+                         json={"units": [{"name": lead, "role": "主办"}], "routing_id": detail["routing"]["routing_id"]})
+    assert routed.status_code == 200, routed.text
+    api_container.scheme.handling.record_reply(
+        LOCAL_OPERATOR, idea.id, ReplyEdit(unit=lead, content="已在试点站点施划停放区。"))
+    status = client.get(f"/api/v1/ideas/{receipt}", headers={"X-Phone": PHONE}).json()
+    assert status["status"] == "replied" and status["can_rate"] is True and status["next_steps"]
+    assert status["replies"][0]["unit"] == lead and "停放区" in status["replies"][0]["content"]
+    unhappy = client.post(f"/api/v1/ideas/{receipt}/rating", json={"rating": "不满意"}, headers={"X-Phone": PHONE})
+    assert unhappy.status_code == 400 and "原因" in _error(unhappy)
+    wrong = client.post(f"/api/v1/ideas/{receipt}/rating", json={"rating": "满意"},
+                        headers={"X-Phone": "13900000000"})
+    assert wrong.status_code == 404
+    rated = client.post(f"/api/v1/ideas/{receipt}/rating", json={"rating": "基本满意", "comment": "希望推广到更多站"},
+                        headers={"X-Phone": PHONE})
+    assert rated.status_code == 201, rated.text
+    assert rated.json()["feedback"][0]["rating"] == "基本满意"
+    assert [f.rating for f in api_container.scheme.feedback.status(receipt, PHONE).feedback] == ["基本满意"]
