@@ -297,6 +297,8 @@ class OfflineDrafter:
         elif (frame["problem"] or frame["subject"]) and re.fullmatch(r"(?:有人)?(?:加强)?管理",
                                                                      measures[0].split("，")[0]):
             issue = frame["problem"].replace("有人", "") or frame["subject"]
+            state = re.sub(r"(?:较|很|太|非常|十分|特别|比较|越来越)?(?:大|严重|突出|多|频繁|高|差|乱)$", "", issue)
+            issue = state if len(state) >= 2 else issue  # 噪音较大 → 加强对噪音的管理, not 对噪音较大的管理
             measures[0] = f"加强对{issue}的管理" + measures[0][len(measures[0].split("，")[0]):]
             topic = self.title_topic(measures, "".join(described_sentences) or text, "")
 
@@ -366,7 +368,11 @@ class OfflineDrafter:
         # 具体建议 ------------------------------------------------------------------------------------
         suggestions: list[str] = []
         detail = self._detail(answers.get("detail", ""))
+        upper = req.routing.linkage if req.routing is not None else None
         for i, measure in enumerate(dict.fromkeys(measures)):
+            if i == 0 and upper in ("national", "provincial"):
+                suggestions.append(self.upper_suggestion(measure, str(upper), detail))
+                continue
             if i == 0 and len(measure.split("，")[0]) <= 10:
                 head, sep, tail = measure.partition("，")
                 measure = qualified(head, frame["subject"]) + sep + tail
@@ -683,6 +689,20 @@ class OfflineDrafter:
         if detail:
             lead = self.catalogue.raw["answer_leads"]["detail"]
             text += lead + _sentence(detail)
+        return text
+
+    def upper_suggestion(self, measure: str, level: str, detail: str) -> str:
+        """The first suggestion of an idea that needs national or provincial action (上下联动, 四（五）5): what the
+        citizen asks, to be raised with the level that decides it through the CPPCC members in Guangzhou, instead
+        of asking a city unit to do what it cannot (建议通过住穗全国政协委员向国家有关部门反映，推动提高……)."""
+        measure = _END.sub("", measure.strip())
+        measure = re.sub(r"^(?:由|请|让)?(?:国家|中央|全国|省里|省级|广东省|省)(?:有关部门|相关部门)?", "", measure)
+        measure = re.sub(r"(?:国家|全国|省里|省级|全省)的", "", measure, count=1)
+        if not re.match(rf"^(?:[{_VERB_START}]|推动|推进|研究|出台|制定|修订|调整|统一)", measure):
+            measure = "推动" + measure
+        text = _sentence(self.catalogue.template(f"suggestion_lead_{level}") + measure)
+        if detail:
+            text += self.catalogue.raw["answer_leads"]["detail"] + _sentence(detail)
         return text
 
     def verb_first(self, measure: str, title: bool = False) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
 from assistant.cultivation.claims import place_names
 from assistant.cultivation.models import Question
+from assistant.cultivation.segment import opens_with_people
 
 _SCALE = re.compile(
     r"\d+\s*(?:多|余|来)?\s*(?:个)?(?:人|户|名|家|位|个|辆|所|间)|[一二三四五六七八九十百千万两几]+(?:多|余|来)?(?:个)?(?:人|户|名|家|位)"
@@ -153,7 +154,7 @@ def gap_marks(p: IdeaProfile, answers: Mapping[str, str] | None = None) -> list[
         items.append(raw["cause"].format(problem=problem) if problem else
                      raw["cause_subject"].format(subject=p.subject) if p.subject else raw["cause_bare"])
     if "affected" in need:
-        if problem and "cause" not in need:
+        if problem and "cause" not in need and not opens_with_people(problem):
             items.append(raw["affected_problem"].format(problem=problem, group=group, unit=unit))
         else:
             items.append(raw["affected"].format(group=group, unit=unit))

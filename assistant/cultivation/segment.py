@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
@@ -91,9 +92,50 @@ def split_suggestion(sentence: str, catalogue: DraftingCatalogue | None = None) 
     first = min(positions)
     cut = max(sentence.rfind(mark, 0, first) for mark in "，,：:")
     if cut <= 0:
-        return [sentence]
+        return _trailing_facts(sentence, cues)
     head = sentence[:cut].strip() + "。"
     return [head, sentence[cut + 1 :].strip()]
+
+
+_FACT_LEAD = re.compile(r"^(?:现在|目前|如今|现时|平时|每天|每月|每年|每到|很多|不少|有的|有些|部分|经常|往往|"
+                        r"但是?|可是|然而|由于|因为|据了解|据统计)")
+
+_PURPOSE_LEAD = re.compile(r"^(?:方便|便于|以便|让|使|使得|为了|为|给|帮助|保障|确保|提高|减少|避免|解决|"
+                           r"这样|从而|进而|以|满足|惠及|服务|照顾)")
+
+
+def _trailing_facts(sentence: str, cues: Sequence[str]) -> list[str]:
+    """A suggestion followed by what the citizen reports (建议国家提高基础养老金标准，农村老人每月只有一两百元，根本不够
+    生活) split into the suggestion and the report, so the report goes to 情况分析 and not into a measure. A clause
+    counts as a report when it opens with a time or quantity word (现在、很多…) or with a group of people who are
+    the subject of their own clause (农村老人每月…); purposes (方便老人出行、让居民少跑腿) stay with the suggestion."""
+    clauses = re.split(r"(?<=[，,])", sentence)
+    for i in range(1, len(clauses)):
+        rest = "".join(clauses[i:]).strip()
+        if len(rest.rstrip("。")) < 6 or any(c in rest for c in cues):
+            break
+        if _FACT_LEAD.match(rest) or opens_with_people(rest):
+            head = "".join(clauses[:i]).strip().rstrip("，,") + "。"
+            return [head, rest if rest.endswith(("。", "！", "？")) else rest + "。"]
+    return [sentence]
+
+
+def opens_with_people(clause: str) -> bool:
+    """Whether a clause opens with people as its subject (农村老人每月…, 老人和小孩过马路…, 老人上下楼…)."""
+    from assistant.cultivation.frame import is_people, noun_phrase
+
+    if _PURPOSE_LEAD.match(clause):
+        return False
+    end = next((k for k in range(6, 1, -1) if is_people(clause[:k])), 0)
+    if not end:
+        phrase = noun_phrase(clause)
+        end = phrase.end if is_people(phrase.text) else 0
+    if not end:
+        return False
+    more = re.match(r"^(?:和|及|与|、)", clause[end:])
+    if more:
+        return opens_with_people(clause[end + 1:])
+    return len(clause) > end + 2 and not re.match(r"^(?:的|，|,)", clause[end:])
 
 
 def sort_sentences(text: str, catalogue: DraftingCatalogue | None = None) -> dict[SentenceClass, list[str]]:

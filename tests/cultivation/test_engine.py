@@ -142,3 +142,27 @@ def test_no_template_seams_across_different_ideas(drafter: OfflineDrafter) -> No
         for run in {p[i : i + 12] for p in points for i in range(len(p) - 11)}:
             runs[run] = runs.get(run, 0) + 1
     assert max(runs.values()) < 0.5 * len(drafts), [r for r, n in runs.items() if n >= 3]
+
+
+PENSION = "建议国家提高城乡居民基础养老金标准，农村老人每月只有一两百元，根本不够生活。"
+
+
+def test_what_the_citizen_reports_after_a_suggestion_goes_to_the_analysis(drafter: OfflineDrafter) -> None:
+    from assistant.cultivation.segment import split_suggestion
+
+    assert split_suggestion(PENSION) == ["建议国家提高城乡居民基础养老金标准。", "农村老人每月只有一两百元，根本不够生活。"]
+    assert split_suggestion("建议在小区门口增设斑马线，老人和小孩过马路很危险。")[1] == "老人和小孩过马路很危险。"
+    for purpose in ("建议在地铁站增设电梯，方便老人出行。", "建议为环卫工人设置休息点，以便他们休息。"):
+        assert split_suggestion(purpose) == [purpose]  # a purpose stays with its suggestion
+    draft = drafter.draft(DraftRequest(idea=PENSION))
+    assert draft.analysis[0] == "据提出人反映，农村老人每月只有一两百元，根本不够生活。"
+    assert not any("一两百元" in s for s in draft.suggestions)
+
+
+def test_a_national_matter_goes_up_through_the_members_not_to_a_city_unit(drafter: OfflineDrafter) -> None:
+    decision = routing("广州市人力资源和社会保障局").model_copy(update={"linkage": "national"})
+    draft = drafter.draft(DraftRequest(idea=PENSION, routing=decision))
+    assert draft.suggestions[0] == "建议通过住穗全国政协委员向国家有关部门反映，提高城乡居民基础养老金标准。"
+    assert not any("人力资源和社会保障局提高" in s for s in draft.suggestions)
+    city = drafter.draft(DraftRequest(idea=PENSION, routing=routing("广州市人力资源和社会保障局")))
+    assert city.suggestions[0].startswith("建议广州市人力资源和社会保障局")
