@@ -126,6 +126,9 @@ def opens_with_people(clause: str) -> bool:
 
     if _PURPOSE_LEAD.match(clause):
         return False
+    age = re.match(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:岁|周岁)(?:以上|以下|及以上|以内)?(?:的)?", clause)
+    if age and len(clause) > age.end() + 2:
+        clause = clause[age.end():]  # 65岁以上老人免费… → 老人免费…
     end = next((k for k in range(6, 1, -1) if is_people(clause[:k])), 0)
     if not end:
         phrase = noun_phrase(clause)

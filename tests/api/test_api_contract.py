@@ -238,8 +238,8 @@ def test_status_shows_the_units_reply_and_the_citizen_rates_it(client: TestClien
     auth = {"Authorization": f"Bearer {login(client, Role.STAFF)}"}
     detail = client.get(f"/api/v1/staff/ideas/{idea.id}", headers=auth).json()
     lead = next(u["name"] for u in detail["routing"]["units"] if u["role"] == "主办")
-    routed = client.post(f"/api/v1/staff/ideas/{idea.id}/routing", headers=auth,
-                         json={"units": [{"name": lead, "role": "主办"}], "routing_id": detail["routing"]["routing_id"]})
+    confirm = {"units": [{"name": lead, "role": "主办"}], "routing_id": detail["routing"]["routing_id"]}
+    routed = client.post(f"/api/v1/staff/ideas/{idea.id}/routing", headers=auth, json=confirm)
     assert routed.status_code == 200, routed.text
     api_container.scheme.handling.record_reply(
         LOCAL_OPERATOR, idea.id, ReplyEdit(unit=lead, content="已在试点站点施划停放区。"))

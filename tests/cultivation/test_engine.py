@@ -150,7 +150,8 @@ PENSION = "建议国家提高城乡居民基础养老金标准，农村老人每
 def test_what_the_citizen_reports_after_a_suggestion_goes_to_the_analysis(drafter: OfflineDrafter) -> None:
     from assistant.cultivation.segment import split_suggestion
 
-    assert split_suggestion(PENSION) == ["建议国家提高城乡居民基础养老金标准。", "农村老人每月只有一两百元，根本不够生活。"]
+    assert split_suggestion(PENSION) == ["建议国家提高城乡居民基础养老金标准。",
+                                         "农村老人每月只有一两百元，根本不够生活。"]
     assert split_suggestion("建议在小区门口增设斑马线，老人和小孩过马路很危险。")[1] == "老人和小孩过马路很危险。"
     for purpose in ("建议在地铁站增设电梯，方便老人出行。", "建议为环卫工人设置休息点，以便他们休息。"):
         assert split_suggestion(purpose) == [purpose]  # a purpose stays with its suggestion
@@ -166,3 +167,16 @@ def test_a_national_matter_goes_up_through_the_members_not_to_a_city_unit(drafte
     assert not any("人力资源和社会保障局提高" in s for s in draft.suggestions)
     city = drafter.draft(DraftRequest(idea=PENSION, routing=routing("广州市人力资源和社会保障局")))
     assert city.suggestions[0].startswith("建议广州市人力资源和社会保障局")
+
+
+def test_colloquial_asks_become_measures_with_their_object(drafter: OfflineDrafter) -> None:
+    from assistant.cultivation.segment import split_suggestion
+
+    parts = split_suggestion("建议广州地铁推出老年人优惠卡，65岁以上老人免费坐地铁已经有了，但60到65岁的老人没有优惠。")
+    assert parts[0] == "建议广州地铁推出老年人优惠卡。"
+    canteen_idea = "社区的长者饭堂饭菜太贵了，一餐要二十多元，很多老人吃不起，希望政府多补贴一点。"
+    canteen = drafter.draft(DraftRequest(idea=canteen_idea))
+    assert "长者饭堂" in canteen.suggestions[0] and "补贴标准" in canteen.suggestions[0]
+    assert "多补贴一点" not in canteen.suggestions[0]
+    noise = drafter.draft(DraftRequest(idea="我家楼下的菜市场每天早上五点就开始卸货，噪音很大，希望管一管。"))
+    assert not any("噪音很大的管理" in s or "噪音较大的管理" in s for s in noise.suggestions)
