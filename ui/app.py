@@ -13,7 +13,7 @@ from ui.downloads import ClientCookie, DownloadGuard
 from ui.evaluator_page import build_evaluator_page
 from ui.member_page import build_member_page
 from ui.search_page import build_search_page
-from ui.session import build_login, session_routes
+from ui.session import LOGOUT_LISTEN_JS, build_login, session_routes
 from ui.staff_page import build_staff_page
 from ui.theme import CSS, LARGE_RESTORE_JS, LARGE_TOGGLE_JS
 
@@ -41,6 +41,7 @@ def build_app(container: Any) -> gr.Blocks:
                 build_search_page(container)
         app.load(login.refresh, outputs=[login.state, login.banner], show_progress="hidden")
         app.load(None, outputs=[large], js=LARGE_RESTORE_JS, show_progress="hidden")
+        app.load(None, js=LOGOUT_LISTEN_JS, show_progress="hidden")
         large.input(None, inputs=[large], js=LARGE_TOGGLE_JS, show_progress="hidden")
     return app
 
