@@ -90,7 +90,7 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
         grade_button = gr.Button("确认分级", elem_id="staff-grade-confirm")
 
     filters = [status, domain, scope, routing, d_from, d_to, text]
-    form = [detail, lead, co, committee, channel, domain_edit, note, revise, current, contact]
+    form = [detail, lead, co, committee, channel, domain_edit, note, revise, contact, current]
 
     def list_page(user: Any, wanted: int, *values: str) -> tuple[Any, list[int], int, str]:
         require_role(user, Role.STAFF)
@@ -129,8 +129,8 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
             gr.update(value=item.domain),
             gr.update(value=(r.note if r and r.confirmed else "") or ""),
             gr.update(value=False, interactive=state["confirmed"]),
-            state,
             "",  # contact details are shown again only on request
+            state,
         ]
 
     @guarded(container, "staff open row")
