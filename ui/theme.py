@@ -70,6 +70,22 @@ MENU_LABEL_JS = """
 """
 """Gradio's overflow-menu button is labelled "More tabs": name it in Chinese for screen readers."""
 
+TOAST_ZH_JS = """
+() => {
+  const zh = {Error: "提示", Warning: "注意", Info: "消息", Success: "完成"};
+  const fix = () => document.querySelectorAll('.toast-title').forEach(t => {
+    const walker = document.createTreeWalker(t, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const word = n.nodeValue.trim();
+      if (zh[word]) n.nodeValue = n.nodeValue.replace(word, zh[word]);
+    }
+  });
+  fix(); new MutationObserver(fix).observe(document.body, {childList: true, subtree: true, characterData: true});
+}
+"""
+"""Gradio's message boxes are headed by their type in English ("Error"), whatever ``gr.Error(title=...)`` says:
+head them in Chinese."""
+
 LARGE_TOGGLE_JS = f"""
 (on) => {{
   document.body.classList.toggle('{LARGE_CLASS}', !!on);
@@ -85,7 +101,9 @@ LARGE_RESTORE_JS = f"""
   try {{ on = localStorage.getItem('{STORAGE_KEY}') === '1'; }} catch (e) {{}}
   document.body.classList.toggle('{LARGE_CLASS}', on);
   ({MENU_LABEL_JS.strip()})();
+  ({TOAST_ZH_JS.strip()})();
   return on;
 }}
 """
-"""On page load: restore the remembered 大字版 choice (returns the checkbox value) and name the tab menu."""
+"""On page load: restore the remembered 大字版 choice (returns the checkbox value), name the tab menu in
+Chinese and head message boxes in Chinese."""

@@ -269,6 +269,9 @@ def test_large_text_switch_is_remembered(phone_page: Any, shot: Callable[..., Pa
 def test_empty_and_huge_ideas_show_chinese_messages_and_keep_text(page: Any) -> None:
     page.locator("#citizen-check").click()
     page.get_by_text("请填写金点子内容").first.wait_for()
+    toast = page.locator(".toast-body").first
+    toast.wait_for(state="visible")
+    assert "提示" in toast.inner_text() and "Error" not in toast.inner_text()  # a Chinese heading, not "Error"
     huge = "老旧小区加装电梯的建议。" * 2000
     box(page, "citizen-idea").fill(huge)
     page.locator("#citizen-check").click()
