@@ -13,14 +13,11 @@ from ui.downloads import ClientCookie, DownloadGuard
 from ui.evaluator_page import build_evaluator_page
 from ui.member_page import build_member_page
 from ui.search_page import build_search_page
-from ui.session import build_login, session_routes
+from ui.session import LOGOUT_LISTEN_JS, build_login, session_routes
 from ui.staff_page import build_staff_page
+from ui.theme import CSS, LARGE_RESTORE_JS, LARGE_TOGGLE_JS
 
 APP_TITLE = "百姓提案培育助手"
-CSS = """
-.gradio-container {max-width: 1200px !important; margin: auto;}
-@media (max-width: 640px) { .gradio-container {padding: 4px !important;} }
-"""
 
 
 def build_app(container: Any) -> gr.Blocks:
@@ -28,6 +25,7 @@ def build_app(container: Any) -> gr.Blocks:
     resolved from the session cookie on every request)."""
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as app:
         gr.Markdown(f"# {APP_TITLE}\n广州市政协“百姓提案”：把您的金点子培育成高质量的提案。")
+        large = gr.Checkbox(label="大字版（字更大、对比更强）", value=False, elem_id="a11y-large", container=False)
         login = build_login(container)
         session = login.state
         with gr.Tabs(elem_id="role-tabs"):
@@ -42,6 +40,9 @@ def build_app(container: Any) -> gr.Blocks:
             with gr.Tab("查找相似", id="search", elem_id="tab-search"):
                 build_search_page(container)
         app.load(login.refresh, outputs=[login.state, login.banner], show_progress="hidden")
+        app.load(None, outputs=[large], js=LARGE_RESTORE_JS, show_progress="hidden")
+        app.load(None, js=LOGOUT_LISTEN_JS, show_progress="hidden")
+        large.input(None, inputs=[large], js=LARGE_TOGGLE_JS, show_progress="hidden")
     return app
 
 

@@ -32,6 +32,11 @@ from ui.session import guarded, limit
 MAX_QUESTIONS = 3
 IDEA_PLACEHOLDER = "例如：我们小区是老旧小区，没有电梯，老人上下楼很困难，希望政府出钱统一加装电梯。"
 NO_DRAFT = "请先点“检查并起草”生成草稿。"
+REFRAMED = ("已在上方输入框把您的想法改写为面向公共利益的建议，您原来写的经历保留在后面作为例证。"
+            "请补充您了解的具体情况，再点“检查并起草”。")
+REDRAFTED = "草稿已根据您的回答更新并保存。"
+KEPT_EDITS = ("草稿已根据您的回答更新并保存：您修改过的内容原样保留，新增 {added} 条内容附在各部分末尾，请检查。"
+              "（之前的每一版都保存在历史版本中）")
 STOPPED = "未完成：请按弹出的提示修改后再试，您输入的内容都还在。"
 INTRO = (
     "写下您对广州经济社会发展的想法或建议，助手会先判断是否属于“百姓提案”范围，再帮您整理成标准格式的提案。\n\n"
@@ -118,6 +123,8 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
         try:
             for update in updates:
                 if update.done:
+                    if update.kept_edits:
+                        message = KEPT_EDITS.format(added=update.added)
                     yield draft_outputs(update, message)
                 elif update.partial is not None:
                     yield {stream: gr.update(value=stream_markdown(update.partial), visible=True)}
@@ -147,10 +154,11 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
                             "草稿已生成并自动保存。请检查、修改，填写联系方式后提交。")
 
     @guarded(container, "citizen reframe")
-    def on_reframe(hint: str | None) -> tuple[str, str, Any]:
+    def on_reframe(hint: str | None, story: str) -> tuple[str, str, str, Any]:
         if not hint:
             raise InputError("没有可用的改写建议，请直接修改您的文字。", "no reframe")
-        return hint, "已把改写思路填入上方输入框：请补充您了解的具体情况，再点“检查并起草”。", gr.update(visible=False)
+        # the citizen's own words stay as the example; the old verdict no longer applies to the new text
+        return (CitizenWorkflow.reframed_with_story(hint, story), REFRAMED, "", gr.update(visible=False))
 
     @guarded(container, "citizen redraft")
     def on_redraft(current: int | None, elements: list[str], t: str, a: str, s: str, *given: str
@@ -161,7 +169,7 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
         wf().save_edit(current, t, text_points(a), text_points(s))
         replies = {e: v for e, v in zip(elements, given, strict=False) if v and v.strip()}
         yield {status: "正在根据您的回答完善草稿……（您之前的修改已保存为历史版本）"}
-        yield from streamed(wf().redraft(current, replies), "草稿已根据您的回答更新并保存。")
+        yield from streamed(wf().redraft(current, replies), REDRAFTED)
 
     @guarded(container, "citizen autosave")
     def on_edit(current: int | None, t: str, a: str, s: str) -> str:
@@ -193,7 +201,7 @@ def build_citizen_page(container: Any, session: gr.State) -> None:
                     status, *answers]
     check_outputs = [*draft_fields, verdict, reframe, reframe_button, receipt, download]
     check.click(on_check, inputs=[idea], outputs=check_outputs, show_progress="minimal")
-    reframe_button.click(on_reframe, inputs=[reframe], outputs=[idea, status, reframe_button])
+    reframe_button.click(on_reframe, inputs=[reframe, idea], outputs=[idea, status, verdict, reframe_button])
     redraft.click(on_redraft, inputs=[draft_id, asked, title, analysis, suggestions, *answers],
                   outputs=draft_fields, show_progress="minimal")
     for box in (title, analysis, suggestions):

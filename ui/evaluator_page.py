@@ -22,9 +22,11 @@ from evals.runner import container_for, run_suite
 from evals.store import RunStore
 from evals.suites import SUITES
 from ui.downloads import cache_dir, offer
+from ui.eval_labels import headers_zh, metric_zh
 from ui.session import guarded, limit, max_upload_bytes, require_role
 
 BACKENDS = [("离线规则（无需大模型）", "offline"), ("在线大模型（按设置 llm.base_url）", "openai")]
+BACKEND_ZH = {value: label.split("（")[0] for label, value in BACKENDS}
 FIGURES = ("confusion", "calibration", "abstention", "latency")
 DELTA_HEADERS = ["分组", "指标", "n", "A", "B", "差值 B−A", "95% 置信区间", "结论"]
 FLIP_HEADERS = ["分组", "用例", "变化", "A 的原因", "B 的原因"]
@@ -95,11 +97,12 @@ def _build_run_tab(container: Any, store: RunStore, session: gr.State, root_for:
 
     def shown(run: Any, note: str) -> list[Any]:
         headers, rows = run.table()
+        headers = headers_zh(headers)
         out = _fresh_dir("baixing-eval-") / f"{run.run_id}.html"
         write_report(run, out)
         usage = run.usage
         summary = (f"{note}：**{run.run_id}**（{SUITES[run.suite].title if run.suite in SUITES else run.suite}，"
-                   f"后端 {run.config.get('backend', 'offline')}）。"
+                   f"后端 {BACKEND_ZH.get(str(run.config.get('backend', 'offline')), run.config.get('backend'))}）。"
                    + (f"模型调用 {int(usage.get('llm_calls', 0))} 次，词元 {int(usage.get('tokens_in', 0))}"
                       f" / {int(usage.get('tokens_out', 0))}，用时 {usage.get('wall_s', 0):.1f} 秒。" if usage else ""))
         return [summary, gr.update(value=rows, headers=headers), *_figure_updates(run), offer(container, out.name, out)]
@@ -165,9 +168,10 @@ def _build_compare_tab(container: Any, store: RunStore, session: gr.State) -> No
         worse = sum(d.verdict() == "变差" for d in result.deltas)
         fixed = sum(f.now_passed for f in result.flipped)
         text = (f"共同用例 {result.common} 个（仅 A {result.only_a}，仅 B {result.only_b}）。显著变好 {better} 项、"
-                f"显著变差 {worse} 项；按 {result.primary} 判定翻转 {len(result.flipped)} 个用例"
+                f"显著变差 {worse} 项；按{metric_zh(result.primary)}判定翻转 {len(result.flipped)} 个用例"
                 f"（修好 {fixed}，改坏 {len(result.flipped) - fixed}）。")
-        return text, result.delta_rows(), result.flipped_rows()
+        deltas = [[row[0], metric_zh(str(row[1])), *row[2:]] for row in result.delta_rows()]
+        return text, deltas, result.flipped_rows()
 
     refresh.click(do_compare_refresh, inputs=[session], outputs=[run_a, run_b])
     compare.click(do_compare, inputs=[session, run_a, run_b], outputs=[summary, deltas, flips])

@@ -66,6 +66,22 @@ async (slot) => {
 }
 """
 
+LOGOUT_KEY = "bx-logout"
+CLEAR_PAGES_JS = f"""
+() => {{
+  try {{ localStorage.setItem("{LOGOUT_KEY}", String(Date.now())); }} catch (e) {{}}
+  window.location.reload();
+}}
+"""
+"""After 退出登录: reload the page, so nothing a logged-in user opened (queue, item detail with contact details,
+a member's draft, evaluation results) stays on screen; other tabs of the app hear it and reload too."""
+LOGOUT_LISTEN_JS = f"""
+() => {{
+  window.addEventListener("storage", (e) => {{ if (e.key === "{LOGOUT_KEY}") window.location.reload(); }});
+}}
+"""
+"""On page load: reload this tab when the user logs out in another tab of the same browser."""
+
 
 @dataclass(frozen=True)
 class LoginSlot:
@@ -309,7 +325,8 @@ def build_login(container: Any) -> LoginBox:
 
     for trigger in (login.click, password.submit):
         trigger(do_login, inputs=[username, password, session], outputs=[session, banner, password], js=LOGIN_JS)
-    logout.click(do_logout, inputs=[session], outputs=[session, banner], js=LOGOUT_JS)
+    logout.click(do_logout, inputs=[session], outputs=[session, banner], js=LOGOUT_JS).then(
+        None, js=CLEAR_PAGES_JS)
     return LoginBox(state=session, banner=banner, refresh=refresh)
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from assistant.clock import CHINA_TZ
 from assistant.errors import InputError
-from assistant.staff.models import ItemDetail, QueuePage, RoutingView, TriageReport
+from assistant.staff.models import DraftView, DuplicateRef, ItemDetail, QueuePage, RoutingView, TriageReport
 from assistant.staff.queue import SOURCE_ZH, STATUS_ZH
 from ui.formatting import escape_md
 
@@ -14,6 +14,7 @@ QUEUE_HEADERS = ["受理编号", "标题", "状态", "来源", "领域", "是否
 TRIAGE_HEADERS = ["序号", "行号", "受理编号", "标题", "是否受理", "类别", "去向", "领域", "主办单位", "协办单位",
                   "重复组", "说明"]
 DETAIL_TEXT_CHARS = 3000
+DUPLICATE_KIND_ZH = {"idea": "金点子", "item": "往期留言", "row": "本批第"}
 BACKEND_ZH = {"offline": "离线引擎", "offline (fallback)": "离线引擎：大模型不可用，已回退"}
 
 
@@ -93,6 +94,39 @@ def _routing_md(routing: RoutingView) -> list[str]:
     return lines
 
 
+def _draft_md(draft: DraftView | None) -> list[str]:
+    if draft is None:
+        return ["#### 提案草稿", "- 还没有草稿。"]
+    note = f"（{escape_md(draft.note)}）" if draft.note else ""
+    lines = [f"#### 提案草稿（第 {draft.version_no} 版{note}）", f"**{escape_md(draft.title)}**", "", "**情况分析**"]
+    lines += [f"{i}. {escape_md(p)}" for i, p in enumerate(draft.analysis, 1)] or ["- （空）"]
+    lines += ["", "**具体建议**"]
+    lines += [f"{i}. {escape_md(p)}" for i, p in enumerate(draft.suggestions, 1)] or ["- （空）"]
+    lines.append("")
+    return lines
+
+
+def _duplicates_md(refs: list[DuplicateRef]) -> list[str]:
+    lines = ["#### 疑似重复"]
+    if not refs:
+        return [*lines, "- 未发现与其他金点子或往期留言高度相似的内容。"]
+    for r in refs:
+        kind = DUPLICATE_KIND_ZH.get(r.kind, r.kind)
+        lines.append(f"- {kind} {escape_md(r.ref)}：{escape_md(r.title)}（相似度 {r.similarity:.0%}）")
+    return lines
+
+
+def contact_markdown(name: str | None, phone: str | None, occupation: str | None, address: str | None) -> str:
+    """A citizen's contact details (shown only after 「显示联系方式」; the view is audited)."""
+    return "\n".join([
+        "#### 联系方式（本次查看已记录）",
+        f"- 姓名：{escape_md(name or '—')}",
+        f"- 联系电话：{escape_md(phone or '—')}",
+        f"- 职业：{escape_md(occupation or '—')}",
+        f"- 联系地址：{escape_md(address or '—')}",
+    ])
+
+
 def detail_markdown(item: ItemDetail) -> str:
     """The whole detail view of one idea."""
     text = item.text if len(item.text) <= DETAIL_TEXT_CHARS else item.text[:DETAIL_TEXT_CHARS] + "……"
@@ -102,8 +136,10 @@ def detail_markdown(item: ItemDetail) -> str:
         + (f"（第 {item.import_row} 行）" if item.import_row else "")
         + f"　提交时间：{local_time(item.created_at)}",
         "",
+        "#### 市民原文",
         "> " + escape_md(text).replace("\n", "\n> "),
         "",
+        *_draft_md(item.draft),
     ]
     s = item.screening
     if s is None:
@@ -120,6 +156,9 @@ def detail_markdown(item: ItemDetail) -> str:
             lines.append(f"- 改写提示：{escape_md(s.reframe)}")
     if item.routing is not None:
         lines.extend(_routing_md(item.routing))
+    else:
+        lines += ["#### 分办建议", "- 尚无分办建议，请人工指定承办单位、对口专委会和处理通道。"]
+    lines.extend(_duplicates_md(item.duplicates))
     if item.history:
         lines.append("#### 状态记录")
         for h in item.history:

@@ -15,13 +15,14 @@ from assistant.storage.enums import Role
 from ui.scheme_format import grade_markdown
 from ui.scheme_staff import GRADE_CHOICES, grade_edit
 from ui.session import guarded, require_role
-from ui.staff_format import QUEUE_HEADERS, detail_markdown, page_label, parse_day, queue_rows
+from ui.staff_format import QUEUE_HEADERS, contact_markdown, detail_markdown, page_label, parse_day, queue_rows
 
 ANY = "全部"
 STATUS_CHOICES = [ANY, *[label for key, label in STATUS_ZH.items() if key != "draft"]]
 SCOPE_CHOICES = {ANY: "all", "受理（属于百姓提案）": "in", "不受理": "out", "未筛查": "unscreened"}
 ROUTING_CHOICES = {ANY: "all", "待确认分办": "unconfirmed", "已确认分办": "confirmed"}
 PAGE_SIZE = 20
+CONTACT_PURPOSES = ["分办前核实情况", "联系市民补充材料", "告知办理结果"]
 EMPTY_DETAIL = "_在上表中点击一行，或输入受理编号后点「打开」，查看线索详情和分办理由。_"
 
 
@@ -60,6 +61,11 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
         open_btn = gr.Button("打开", scale=1, elem_id="staff-open-button")
     detail = gr.Markdown(EMPTY_DETAIL, elem_id="staff-detail")
     current = gr.State(None)
+    with gr.Row(elem_id="staff-contact-row"):
+        purpose = gr.Dropdown(CONTACT_PURPOSES, value=CONTACT_PURPOSES[0], allow_custom_value=True, scale=3,
+                              label="查看联系方式的事由（会记入审计日志）", elem_id="staff-contact-purpose")
+        contact_button = gr.Button("显示联系方式", scale=1, elem_id="staff-contact-button")
+    contact = gr.Markdown("", elem_id="staff-contact")
     with gr.Group(elem_id="staff-routing-form"):
         gr.Markdown("#### 编辑并确认分办（单位须为承办单位目录中的名称）")
         with gr.Row():
@@ -84,7 +90,7 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
         grade_button = gr.Button("确认分级", elem_id="staff-grade-confirm")
 
     filters = [status, domain, scope, routing, d_from, d_to, text]
-    form = [detail, lead, co, committee, channel, domain_edit, note, revise, current]
+    form = [detail, lead, co, committee, channel, domain_edit, note, revise, contact, current]
 
     def list_page(user: Any, wanted: int, *values: str) -> tuple[Any, list[int], int, str]:
         require_role(user, Role.STAFF)
@@ -111,7 +117,8 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
         lead_name = next((u.name for u in shown if u.role == "主办"), None)
         co_names = [u.name for u in shown if u.role == "协办"]
         confirmed = bool(r and r.confirmed)
-        state = {"idea_id": item.idea_id, "routing_id": r.routing_id if r else None, "confirmed": confirmed}
+        state = {"idea_id": item.idea_id, "routing_id": r.routing_id if r else None, "confirmed": confirmed,
+                 "receipt_no": item.receipt_no}
         graded = container.scheme.grading.view(user, idea_id)
         return [
             detail_markdown(item) + "\n\n" + grade_markdown(graded),
@@ -122,6 +129,7 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
             gr.update(value=item.domain),
             gr.update(value=(r.note if r and r.confirmed else "") or ""),
             gr.update(value=False, interactive=state["confirmed"]),
+            "",  # contact details are shown again only on request
             state,
         ]
 
@@ -168,6 +176,15 @@ def build_queue_tab(container: Any, services: StaffServices, session: gr.State) 
         view = container.scheme.grading.grade(staff, state["idea_id"], grade_edit(choice, why, to, lead))
         return [*open_idea(staff, state["idea_id"]), f"已确认分级：{view.grade_zh}。"]
 
+    @guarded(container, "staff show contact")
+    def do_contact(user: Any, state: dict[str, Any] | None, why: str | None) -> str:
+        staff = require_role(user, Role.STAFF)
+        if not state or not state.get("receipt_no"):
+            raise InputError("请先打开一条已提交的线索，再查看联系方式。", "no idea open")
+        info = container.privacy.contact(staff, state["receipt_no"], why or "")  # role-checked and audited
+        return contact_markdown(info.name, info.phone, info.occupation, info.address)
+
+    contact_button.click(do_contact, inputs=[session, current, purpose], outputs=[contact])
     search.click(do_search, inputs=[session, *filters], outputs=[table, ids, page, label])
     text.submit(do_search, inputs=[session, *filters], outputs=[table, ids, page, label])
     prev_btn.click(do_prev, inputs=[session, page, *filters], outputs=[table, ids, page, label])

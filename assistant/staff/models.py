@@ -103,6 +103,17 @@ class ScreeningView(BaseModel):
     backend: str | None
 
 
+class DraftView(BaseModel):
+    """The latest version of an idea's draft, as staff read it before routing."""
+
+    draft_id: int
+    version_no: int
+    title: str
+    analysis: list[str]
+    suggestions: list[str]
+    note: str | None = None
+
+
 class ItemDetail(BaseModel):
     """Everything the staff sees about one idea."""
 
@@ -119,6 +130,9 @@ class ItemDetail(BaseModel):
     screening: ScreeningView | None
     routing: RoutingView | None
     history: list[StatusEntry]
+    draft: DraftView | None = Field(default=None, description="The latest draft version (None without a draft).")
+    duplicates: list[DuplicateRef] = Field(default_factory=list,
+                                           description="Near-duplicate ideas and past items, most similar first.")
 
 
 class RoutingEdit(BaseModel):

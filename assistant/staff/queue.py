@@ -8,7 +8,10 @@ from typing import Any, cast
 from assistant.accounts import UserSession, require_role
 from assistant.clock import beijing_bounds
 from assistant.errors import InputError
+from assistant.staff.clusters import CorpusSimilarity
 from assistant.staff.models import (
+    DraftView,
+    DuplicateRef,
     ItemDetail,
     QueueFilters,
     QueuePage,
@@ -19,19 +22,25 @@ from assistant.staff.models import (
     UnitChoice,
     UnitRole,
 )
+from assistant.staff.sources import idea_records, join_title
 from assistant.storage.enums import IdeaStatus, Role
+from assistant.storage.ideas import IdeaStore
 from assistant.storage.lifecycle import STATUS_SHORT_ZH as STATUS_ZH
 from assistant.storage.queue import QueueEntry, QueueQuery, QueueStore, RoutingRow, ScreeningRow
 
 SOURCE_ZH = {"web": "网页", "import": "批量导入", "cli": "命令行", "api": "接口"}
 PAGE_SIZE_MAX = 200
+MAX_DUPLICATES = 5
 
 
 class QueueService:
     """Lists ideas for staff with filters, and shows one idea in full (staff only)."""
 
-    def __init__(self, store: QueueStore) -> None:
+    def __init__(self, store: QueueStore, ideas: IdeaStore | None = None,
+                 similarity: CorpusSimilarity | None = None) -> None:
         self.store = store
+        self.ideas = ideas
+        self.similarity = similarity
 
     def list(self, actor: UserSession | None, filters: QueueFilters | None = None, page: int = 1,
              page_size: int = 20) -> QueuePage:
@@ -60,8 +69,37 @@ class QueueService:
             idea_id=idea.id, receipt_no=idea.receipt_no or "", title=idea.display_title, text=idea.raw_text,
             status=idea.status.value, source=idea.source.value, channel=idea.channel, domain=idea.domain,
             created_at=idea.created_at, import_row=idea.import_row, screening=screening_view(entry.screening),
-            routing=routing_view(entry.routing, entry.screening), history=history,
+            routing=routing_view(entry.routing, entry.screening), history=history, draft=self._draft(idea.id),
+            duplicates=self._duplicates(idea.id, join_title(idea.display_title, idea.raw_text)),
         )
+
+    def _draft(self, idea_id: int) -> DraftView | None:
+        """The latest version of the idea's first draft (the citizen's, cultivated since)."""
+        if self.ideas is None:
+            return None
+        drafts = self.ideas.drafts_for(idea_id)
+        if not drafts:
+            return None
+        version = self.ideas.snapshot(drafts[0]).version
+        c = version.content
+        return DraftView(draft_id=drafts[0], version_no=version.version_no, title=c.title, analysis=list(c.analysis),
+                         suggestions=list(c.suggestions), note=version.change_note)
+
+    def _duplicates(self, idea_id: int, text: str) -> builtins.list[DuplicateRef]:
+        """Other ideas and past items that nearly duplicate this one."""
+        if self.similarity is None:
+            return []
+        refs: builtins.list[DuplicateRef] = []
+        ideas = idea_records(self.similarity.texts, {idea_id})
+        for _, j, score in self.similarity.between([text], [r.full_text for r in ideas]):
+            other = ideas[j]
+            refs.append(DuplicateRef(kind="idea", ref=other.key, title=other.title or other.text[:30],
+                                     similarity=score))
+        snap = self.similarity.snapshot()
+        for _, j, score in self.similarity.against_items([text], snap):
+            item = snap.records[j]
+            refs.append(DuplicateRef(kind="item", ref=item.key, title=item.title, similarity=score))
+        return sorted(refs, key=lambda r: -r.similarity)[:MAX_DUPLICATES]
 
     def domains(self, actor: UserSession | None) -> builtins.list[str]:
         """Domains that ideas currently have (for the filter)."""

@@ -19,6 +19,7 @@ from assistant.staff.hot import CLASSIFY_CHARS, AnalysisCache, HotTopics
 from assistant.staff.queue import QueueService
 from assistant.staff.triage import TriageService
 from assistant.storage.batches import BatchStore
+from assistant.storage.ideas import IdeaStore
 from assistant.storage.queue import QueueStore
 from assistant.storage.routings import RoutingStore
 from assistant.storage.texts import TextStore
@@ -76,7 +77,7 @@ class StaffServices:
     @cached_property
     def queue(self) -> QueueService:
         """Filtered list and detail of ideas."""
-        return QueueService(self._queue_store)
+        return QueueService(self._queue_store, IdeaStore(self._queue_store.database), self.similarity)
 
     @cached_property
     def desk(self) -> RoutingDesk:

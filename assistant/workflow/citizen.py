@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from assistant.cultivation.docx_io import export_docx
+from assistant.cultivation.merge import merge_redraft
 from assistant.cultivation.models import Attribution, DraftProposal, Proposer, SessionState
 from assistant.cultivation.service import CultivationService
 from assistant.cultivation.sessions import citizen_info, session_of, version_content
@@ -50,6 +51,7 @@ SUBMIT_NOTE = "市民提交"
 API_NOTE = "市民通过线上渠道提交"
 EDIT_NOTE = "市民修改草稿"
 ANSWER_NOTE = "市民提交后补充回答"
+REFRAME_STORY = "我的亲身经历（作为例证）："
 ATTACHED_NOTE = "市民提交后补充回答（附在最新版本上，委员或工作人员修改的正文保持不变）"
 CITIZEN_EDITABLE = frozenset({IdeaStatus.DRAFT})
 ANSWERABLE = frozenset({IdeaStatus.SUBMITTED, IdeaStatus.SCREENED, IdeaStatus.ROUTED, IdeaStatus.IN_CULTIVATION})
@@ -105,6 +107,15 @@ class CitizenWorkflow:
         match = _REFRAME.search(reframe)
         return f"{match['title']}：{match['hint'].strip()}" if match else reframe
 
+    @staticmethod
+    def reframed_with_story(hint: str, story: str) -> str:
+        """The public-interest reframing followed by the citizen's own words as the example behind it: the
+        story the citizen typed is kept verbatim, never replaced by the hint."""
+        story = (story or "").strip()
+        if not story or hint in story:
+            return story or hint
+        return f"{hint}\n\n{REFRAME_STORY}{story}"
+
     # step 2: first draft ---------------------------------------------------------------------------
     def _written(self, request: DraftingRequest, draft_id: int | None, round_no: int
                  ) -> Iterator[DraftUpdate | DraftProposal]:
@@ -152,7 +163,11 @@ class CitizenWorkflow:
                                       expect_statuses=CITIZEN_EDITABLE, expect_version=read_version)
 
     def redraft(self, draft_id: int, answers: Mapping[str, str]) -> Iterator[DraftUpdate]:
-        """Redraft with the citizen's answers to the questions; stores the next round (unsubmitted drafts only)."""
+        """Redraft with the citizen's answers to the questions; stores the next round (unsubmitted drafts only).
+
+        The citizen's hand edits are never discarded: when the draft differs from the one the assistant last
+        wrote, the edited title and points are kept verbatim and the redraft's new points are appended
+        (``DraftUpdate.kept_edits`` / ``added`` tell the page)."""
         state, read_version, idea = self._resume(draft_id)
         self._editable(idea)
         given = {k: v.strip() for k, v in answers.items() if v and v.strip()}
@@ -169,9 +184,22 @@ class CitizenWorkflow:
             else:
                 draft = step
         assert draft is not None
+        # The redraft knows only the idea and the answers: merge it into the draft as the citizen edited it.
+        kept = merge_redraft(state.draft, draft, self._last_written(draft_id))
+        draft = enforce(kept.draft, state.idea_text) if kept.kept_edits else kept.draft
         state = state.model_copy(update={"answers": merged, "round": state.round + 1, "draft": draft})
-        self._store_citizen_version(state, f"培育第{state.round}轮：根据补充回答修改", read_version)
-        yield DraftUpdate(draft=state.draft, draft_id=draft_id, round=state.round)
+        note = f"培育第{state.round}轮：根据补充回答修改" + ("（保留市民的修改）" if kept.kept_edits else "")
+        self._store_citizen_version(state, note, read_version)
+        yield DraftUpdate(draft=state.draft, draft_id=draft_id, round=state.round, kept_edits=kept.kept_edits,
+                          added=len(kept.added))
+
+    def _last_written(self, draft_id: int) -> DraftProposal | None:
+        """The newest version the assistant wrote (not a citizen's hand edit) as a draft."""
+        for version in reversed(self.ideas.versions(draft_id)):
+            if version.change_note != EDIT_NOTE:
+                c = version.content
+                return DraftProposal(title=c.title, analysis=list(c.analysis), suggestions=list(c.suggestions))
+        return None
 
     def save_edit(
         self, draft_id: int, title: str, analysis: Sequence[str], suggestions: Sequence[str]

@@ -20,6 +20,10 @@ class DraftUpdate(BaseModel):
     draft: DraftProposal | None = None
     draft_id: int | None = None
     round: int = 1
+    kept_edits: bool = False
+    """A redraft kept the citizen's hand edits and only added points."""
+    added: int = 0
+    """How many points the redraft added to the citizen's edited draft."""
 
     @property
     def done(self) -> bool:
