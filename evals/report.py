@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from evals.harness import Run, fmt, usage_zh
+from evals.labels import metric_zh
 from evals.suites import SUITES, SuiteSpec
 
 FIGURE_TITLES = {
@@ -132,7 +133,8 @@ def calibration_figure(run: Run, spec: SuiteSpec | None = None) -> go.Figure | N
         return None
     fig.update_xaxes(range=[0, 1])
     fig.update_yaxes(range=[0, 1.02])
-    return _layout(fig, f"{FIGURE_TITLES['calibration']}（{key} 对 {metric}）", "把握度", "正确率")
+    title = f"{FIGURE_TITLES['calibration']}（{metric_zh(key)}对{metric_zh(metric)}）"
+    return _layout(fig, title, "把握度", "正确率")
 
 
 def abstention_figure(run: Run, spec: SuiteSpec | None = None) -> go.Figure | None:
@@ -159,7 +161,8 @@ def abstention_figure(run: Run, spec: SuiteSpec | None = None) -> go.Figure | No
     if not found:
         return None
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
-    return _layout(fig, f"{FIGURE_TITLES['abstention']}（{key} 对 {metric}）", "回答比例（其余弃权）", "正确率")
+    title = f"{FIGURE_TITLES['abstention']}（{metric_zh(key)}对{metric_zh(metric)}）"
+    return _layout(fig, title, "回答比例（其余弃权）", "正确率")
 
 
 def latency_figure(run: Run) -> go.Figure:

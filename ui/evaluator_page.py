@@ -17,12 +17,12 @@ from assistant.ratings import RANK_BY_ZH, ProposalRater, load_proposals, write_w
 from assistant.security.archives import check_upload
 from assistant.storage.enums import Role
 from evals.compare import compare_runs
+from evals.labels import headers_zh, metric_zh
 from evals.report import FIGURE_TITLES, report_figures, write_report
 from evals.runner import container_for, run_suite
 from evals.store import RunStore
 from evals.suites import SUITES
 from ui.downloads import cache_dir, offer
-from ui.eval_labels import headers_zh, metric_zh
 from ui.session import guarded, limit, max_upload_bytes, require_role
 
 BACKENDS = [("离线规则（无需大模型）", "offline"), ("在线大模型（按设置 llm.base_url）", "openai")]

@@ -70,7 +70,10 @@ def test_compare_refuses_different_suites_or_no_common_cases() -> None:
 
 def test_html_report_is_self_contained_with_every_plot(two_runs: tuple[Run, Run], tmp_path: Path) -> None:
     run = two_runs[0]
-    assert set(report_figures(run)) == {"confusion", "calibration", "abstention", "latency"}
+    figures = report_figures(run)
+    assert set(figures) == {"confusion", "calibration", "abstention", "latency"}
+    titles = [figures[k].layout.title.text for k in ("calibration", "abstention")]
+    assert titles[0] == "校准曲线（把握度对准确率）" and not any(re.search(r"[a-z]{3}", t) for t in titles)
     out = write_report(run, tmp_path / "report" / "r.html")
     page = out.read_text(encoding="utf-8")
     for key in ("confusion", "calibration", "abstention", "latency"):

@@ -1,4 +1,4 @@
-"""Chinese names of evaluation metrics for the evaluator page (the run files keep the English keys)."""
+"""Chinese names of evaluation metrics (evaluator page, report figures); run files keep the English keys."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 METRIC_ZH: dict[str, str] = {
     "n": "样本数",
+    "confidence": "把握度",
+    "top_score": "最高得分",
     "accuracy": "准确率",
     "balanced": "均衡准确率",
     "category_accuracy": "类别准确率",
