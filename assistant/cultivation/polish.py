@@ -57,6 +57,14 @@ def _overlap(a: str, b: str) -> float:
     return len(x & y) / len(x) if x and y else 0.0
 
 
+_HOLLOW = re.compile(r"(?:建议|希望)[^，。；]{0,24}?(?:尽快|及时|切实|认真|高度)?(?:解决|处理|重视|关注|落实|研究解决|"
+                     r"改善|整改)(?:此事|这个问题|该问题|此问题|上述问题|一下)?。?$")
+"""A suggestion that only asks for the problem to be solved (建议尽快解决): nothing a unit could act on."""
+_EMPTY_QUOTE = re.compile(r"(?:规定|指出|明确)[：:]?“(?:…|\.|。|\s)*”")
+"""A quotation of a source with nothing but an ellipsis in it (……规定：“……”)."""
+_QUOTE_GAP = "（待补充：条文原文，或删去此引用）"
+
+
 class Polisher:
     """Proposes edits a member can accept one by one; attribution, proposer and remarks are never touched."""
 
@@ -91,6 +99,12 @@ class Polisher:
                 if section == "suggestions" and not self.catalogue.names_actor(after):
                     body = re.sub(r"^(建议|希望)", "", after)
                     after, reasons = f"建议{actor}{body}", [*reasons, "写明由谁来做"]
+                if section == "suggestions" and _HOLLOW.search(after) and "待补充" not in after:
+                    after = after.rstrip("。") + "（待补充：具体措施——做什么、做到什么程度、何时完成）。"
+                    reasons.append("建议过于笼统，没有可办理的措施：请委员与提出人补充")
+                if _EMPTY_QUOTE.search(after) and "待补充" not in after:
+                    after = _EMPTY_QUOTE.sub(r"\g<0>" + _QUOTE_GAP, after, count=1)
+                    reasons.append("引文只有省略号，无法核对：请补上条文原文或删去")
                 limit = 180 if section == "analysis" else 300
                 if len(after) > limit and not protected_spans(after):
                     after, reasons = trim_point(after, limit), [*reasons, f"压缩到 {limit} 字以内"]

@@ -166,3 +166,17 @@ def test_polish_never_edits_quoted_law_or_titles(drafts) -> None:
     for edit in edits:
         assert quote in edit.after
     assert all(len(e.after) >= len(quote) for e in edits)
+
+
+def test_polish_asks_for_measures_and_quotations_it_cannot_check() -> None:
+    draft = DraftProposal(
+        title="关于增加长者饭堂送餐服务的“百姓提案”",
+        analysis=["据提出人反映，长者饭堂中午十二点就停止供餐。", "《广州市养老服务条例》第三十条规定：“……”"],
+        suggestions=["建议广州市民政局在长者饭堂增加送餐上门服务。", "建议尽快解决。",
+                     "建议广州市民政局尽快解决长者饭堂供餐时间过短的问题。"],
+        units=["广州市民政局"],
+    )
+    edits = {e.id: e for e in Polisher().suggest(draft)}
+    assert "待补充：具体措施" in edits["suggestions-2"].after and "笼统" in edits["suggestions-2"].reason
+    assert "待补充：条文原文" in edits["analysis-2"].after
+    assert "suggestions-1" not in edits and "suggestions-3" not in edits  # concrete asks are left alone
