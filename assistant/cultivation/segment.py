@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
+from assistant.cultivation.frame import affected_group, is_people, noun_phrase
 
 SentenceClass = Literal["situation", "cause", "impact", "suggestion"]
 
@@ -114,16 +115,20 @@ def _trailing_facts(sentence: str, cues: Sequence[str]) -> list[str]:
         rest = "".join(clauses[i:]).strip()
         if len(rest.rstrip("。")) < 6 or any(c in rest for c in cues):
             break
-        if _FACT_LEAD.match(rest) or opens_with_people(rest):
-            head = "".join(clauses[:i]).strip().rstrip("，,") + "。"
+        head = "".join(clauses[:i]).strip().rstrip("，,") + "。"
+        pronoun = re.match(r"^(?:他们|她们)(?=[\u4e00-\u9fff]{2})", rest)
+        if pronoun:
+            group = affected_group(head)
+            if not group:
+                break  # 他们 with no people named before: leave the sentence as it is
+            rest = group + rest[pronoun.end():]  # 他们经常在路边等单 → 外卖骑手经常在路边等单
+        if pronoun or _FACT_LEAD.match(rest) or opens_with_people(rest):
             return [head, rest if rest.endswith(("。", "！", "？")) else rest + "。"]
     return [sentence]
 
 
 def opens_with_people(clause: str) -> bool:
     """Whether a clause opens with people as its subject (农村老人每月…, 老人和小孩过马路…, 老人上下楼…)."""
-    from assistant.cultivation.frame import is_people, noun_phrase
-
     if _PURPOSE_LEAD.match(clause):
         return False
     age = re.match(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})(?:岁|周岁)(?:以上|以下|及以上|以内)?(?:的)?", clause)

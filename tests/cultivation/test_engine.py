@@ -153,6 +153,10 @@ def test_what_the_citizen_reports_after_a_suggestion_goes_to_the_analysis(drafte
     assert split_suggestion(PENSION) == ["建议国家提高城乡居民基础养老金标准。",
                                          "农村老人每月只有一两百元，根本不够生活。"]
     assert split_suggestion("建议在小区门口增设斑马线，老人和小孩过马路很危险。")[1] == "老人和小孩过马路很危险。"
+    rider = split_suggestion("建议在商圈设置骑手休息驿站，外卖骑手经常在路边等单，他们夏天很热。")
+    assert rider[1].startswith("外卖骑手经常在路边等单")
+    named = split_suggestion("建议给外卖骑手设置休息驿站，他们经常在路边等单。")
+    assert named == ["建议给外卖骑手设置休息驿站。", "外卖骑手经常在路边等单。"]
     for purpose in ("建议在地铁站增设电梯，方便老人出行。", "建议为环卫工人设置休息点，以便他们休息。"):
         assert split_suggestion(purpose) == [purpose]  # a purpose stays with its suggestion
     draft = drafter.draft(DraftRequest(idea=PENSION))
