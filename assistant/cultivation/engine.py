@@ -51,13 +51,13 @@ _LEADING_CUE = re.compile(
     r"^(?:另外|还有|同时|所以|因此|但是|可是|不过|我想|我|我们|本人)?(?:我认为|我觉得|其认为|提出人认为|"
     r"(?:大家|家长们?|群众|我们)?都?(?:觉得|认为)(?=可以))?(?:强烈)?"
     r"(?:建议|希望|恳请|呼吁|请求|要求|提议|可否|是否能|能不能|能否|"
-    r"可不可以|最好|期望|盼望|请|可以(?=把|在|将|对|给))(?:一下)?(?:政府|有关部门|相关部门)?[，,：:]?"
+    r"可不可以|最好|期望|盼望|请|应该|应当|可以(?=把|在|将|对|给))(?:一下)?(?:政府|有关部门|相关部门)?[，,：:]?"
 )
 _SUBJECT = re.compile(r"^(?:政府|有关部门|相关部门|市里|区里|上面)")
 _END = re.compile(r"[？?！!，,；;、。]+$")
 _RHETORICAL = re.compile(r"(为什么|为何|凭什么|难道|怎么能|怎么走|谁来|咋办|怎么办)")
 _REQUEST_START = re.compile(
-    r"(?:^|[，,；;：:])\s*(?:另外|还有|同时|所以|因此|因而|特此|在此)?[，,]?(?:我们|本人|我)?(?:强烈|真诚|诚恳地?)?"
+    r"(?:^|[，,；;：:])\s*(?:另外|还有|同时|所以|因此|因而|特此|在此)?[，,]?(?:我们|本人|我)?(?:个人)?(?:认为|觉得)?(?:强烈|真诚|诚恳地?)?"
     r"(?:建议|希望|恳请|呼吁|请求|提议|盼望|期望|期盼|请|能否|可否|能不能|可不可以|是否可以|最好|应该|应当|要求|需要尽快|"
     r"[\u4e00-\u9fff]{1,8}(?:应该|应当|要|需要|能够?|可以)(?=[增设加开延安建推划配提改规整修实保引放调限禁降减公统扩完优取鼓恢新出办装覆明落多在对把将为给管]))"
 )
@@ -76,6 +76,7 @@ _LOCATIVE = re.compile(
 )
 _FUNCTION = re.compile(r"[的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等]")
 _PREAMBLE = re.compile(
+    r"^(?:也|又)?不(?:只|光|止)?是(?:我们|我家|我)(?:一个|一家|这一?个)?[\u4e00-\u9fff]{1,4}$|"  # 也不是我们一个小区
     r"^(?:这件事|此事)?(?:我|其)?就?不(?:追究|计较)了?$|^(?:其实)?(?:这)?(?:也)?不是(?:我们|我|司机|骑手)的(?:问题|责任|错)$|"
     r"^(?:其实)?(?:已经)?(?:说了|反映了|讲了|提了)(?:很久|好久|很多次|多次|几次|好几次)了?$|"
     r"^(?:我|其)?(?:想|要)?建议一下$|"
@@ -102,6 +103,8 @@ _SUBJECT_LEAD = re.compile(
     r"^(?:现在|目前|如今|最近|近年来|其实|另外|很多|不少|一些|有些|有的|好多|大量|部分|我们|咱们|我|其所在|其家|其|提出人|"
     r"楼下的?|这里的?|这边的?|当地的?|那条|这条|那个|这个|广州的?|本市的?)+"
 )
+_MEASURE_VERB = re.compile(r"^(?:加开|增开|增设|设置|增加|开通|安装|加装|延长|推出|推广|开设|建立|完善|提高|降低|"
+                           r"扩大|优化|规范|统一|恢复|取消|新建|增建|修建|改造|配备|配置)")
 _ACTOR_START = re.compile(
     r"^(?:由)?[\u4e00-\u9fff]{0,8}?(?:局|委|办|政府|街道办|居委会|村委会|公司|集团|交警|城管|物业|学校|医院|社区|街道|"
     r"派出所|支队|管理处|运营方|平台)(?:要|应|应该|可以|能|来|尽快|及时)?(?:[\u4e00-\u9fff\d]{1,6}?(?:内|前|起))?"
@@ -561,6 +564,7 @@ class OfflineDrafter:
     def _third(self, sentence: str) -> str:
         clauses = [c for c in re.split(r"(?<=[，,])", sentence.strip()) if not _PREAMBLE.match(c.rstrip("，,。"))]
         text = _CONNECTIVE.sub("", "".join(clauses).strip("，, "))
+        text = re.sub(r"^(?:就是|那个|嗯|呃)[，,]?(?=[\u4e00-\u9fff]{2})", "", text)  # spoken fillers
         text = re.sub(r"(?:^|(?<=[，,]))(?:我|其)认为[，,]?", "", text)  # the lead already says whose view it is
         text = _WE_GROUP.sub("", text)
         return _sentence(self.normaliser.third_person(text, "analysis")) if len(text) >= 2 else ""
@@ -647,7 +651,8 @@ class OfflineDrafter:
     def descriptions(self, sentence: str) -> list[str]:
         """Clauses of a request sentence that describe rather than ask (they belong to the situation)."""
         clauses = [c for c in self.request(sentence).split("，") if c]
-        return [c for c in clauses[1:] if not _is_ask(c)]
+        return [c for c in clauses[1:] if not _is_ask(c)
+                and not re.match(r"^(?:不然|否则|要不然|要不)", c)]  # 不然根本管不住: rhetoric, not a fact
 
     def request(self, sentence: str) -> str:
         """The verb phrase of a citizen's request: cue (建议/希望…), subject (政府…) and fillers removed from
@@ -675,6 +680,7 @@ class OfflineDrafter:
             measure = _GENERIC_ACTOR.sub("", measure)
             return self.suggestion(measure, main, co, detail)
         if (_ACTOR_START.match(measure) and not measure.startswith(("在", "对", "把", "为", "给"))
+                and not _MEASURE_VERB.match(measure)  # 加开一条社区公交线: a measure, not 社区 acting
                 and not re.match(r"^(?:学校|医院|社区|街道|物业|居委会|村委会|公园|市场|商场|企业|平台|商家|"
                                  r"交警)", measure)):
             text = "建议" + measure
@@ -923,6 +929,7 @@ def clean_measure(text: str) -> str:
     text = re.sub(r"坏了(?:要|应|应该)?(?:尽快|及时)?修(?:好|复)", "出现故障及时修复", text)
     text = re.sub(r"有(?:一)?个([^，]{2,12}?)的?(程序|机制|渠道|平台|制度|办法)", r"建立\1\2", text)
     text = re.sub(r"(?<=，)(?:主管部门|有关部门|相关部门|政府)(?:要|应|应该)?(?=[\u4e00-\u9fff]{2})", "", text)
+    text = re.sub(r"^(?:还)?(?:要|应|需要)?有人(执法|监管|巡查)$", r"加强\1", text)  # 还要有人执法 → 加强执法
     text = re.sub(r"以后(?:坏了|出了问题|有问题)?(?:能|要|可以)?有人(定期)?(检查|维修|管理|清理|巡查)",
                   lambda m: f"安排专人{m.group(1) or ''}{m.group(2)}", text)
     text = re.sub(r"^把(.{2,10}?)(?:连起来|连接起来|连通起来|打通)", r"连通\1", text)

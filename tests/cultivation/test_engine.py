@@ -184,3 +184,20 @@ def test_colloquial_asks_become_measures_with_their_object(drafter: OfflineDraft
     assert "多补贴一点" not in canteen.suggestions[0]
     noise = drafter.draft(DraftRequest(idea="我家楼下的菜市场每天早上五点就开始卸货，噪音很大，希望管一管。"))
     assert not any("噪音很大的管理" in s or "噪音较大的管理" in s for s in noise.suggestions)
+
+
+def test_a_rambling_idea_keeps_its_request_and_drops_fillers(drafter: OfflineDrafter) -> None:
+    idea = ("你好领导，我想说一下，就是我们那个小区吧，也不是我们一个小区，附近好几个小区都是，晚上十点以后还有广场舞，"
+            "音响开得特别大，找过物业找过居委都没用，我认为应该全市出台一个规定，广场舞几点必须结束，音量多少分贝以内，"
+            "还要有人执法，不然根本管不住。")
+    draft = drafter.draft(DraftRequest(idea=idea, routing=routing("广州市城市管理和综合执法局")))
+    text = "".join(draft.analysis)
+    assert "不然" not in text and "应该全市" not in text and not text.startswith("据提出人反映，就是")
+    assert "不是群众一个小区" not in text
+    assert any("出台" in s and "应该" not in s for s in draft.suggestions)
+    assert any(s.endswith("加强执法。") for s in draft.suggestions)
+
+
+def test_a_measure_that_names_a_place_is_not_read_as_its_actor(drafter: OfflineDrafter) -> None:
+    assert drafter.suggestion("加开一条社区公交线去医院", "广州市交通运输局", None, "") == \
+        "建议广州市交通运输局加开一条社区公交线去医院。"
