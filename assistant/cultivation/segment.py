@@ -109,7 +109,8 @@ def _trailing_facts(sentence: str, cues: Sequence[str]) -> list[str]:
     """A suggestion followed by what the citizen reports (建议国家提高基础养老金标准，农村老人每月只有一两百元，根本不够
     生活) split into the suggestion and the report, so the report goes to 情况分析 and not into a measure. A clause
     counts as a report when it opens with a time or quantity word (现在、很多…) or with a group of people who are
-    the subject of their own clause (农村老人每月…); purposes (方便老人出行、让居民少跑腿) stay with the suggestion."""
+    the subject of their own clause (农村老人每月…, or 他们… when the suggestion names them); purposes
+    (方便老人出行、让居民少跑腿) stay with the suggestion."""
     clauses = re.split(r"(?<=[，,])", sentence)
     for i in range(1, len(clauses)):
         rest = "".join(clauses[i:]).strip()
