@@ -47,7 +47,8 @@ _ROAD_PLACE = re.compile(
     r"(?P<suffix>大道|大街|路(?![灯口段面线况费边旁人由过径网基标牌])|街道|街(?![坊头])|巷|涌|地铁站|"
     r"站(?![台点牌长])|公园|广场|新村(?![民委内])|村(?![民委内])|镇(?![政])|小学|中学|医院)"
 )
-_FUNCTION_CHARS = re.compile(r"[的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等]")
+FUNCTION_CHARS = re.compile(r"[的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等]")
+"""Function characters: a name containing one is a phrase, not a name (shared with the drafter)."""
 _INSTITUTION = re.compile(
     r"[\u4e00-\u9fff]{2,14}?(?:局|委员会|办公室|管委会|支队|大队|派出所|法院|检察院|街道办事处|居委会|村委会|集团|"
     r"有限公司|公司|服务中心)"
@@ -222,7 +223,7 @@ def place_names(sentence: str, rules: ClaimRules | None = None) -> list[str]:
     freq = _word_freq()
     for m in _ROAD_PLACE.finditer(sentence):
         name = m.group("name")
-        if _GENERIC_PREFIX.match(name) or _FUNCTION_CHARS.search(name):
+        if _GENERIC_PREFIX.match(name) or FUNCTION_CHARS.search(name):
             continue
         common = [w for w in (name, name[-2:]) if freq.get(w, 0) > 500 and w not in rules.place_stems]
         if common:  # a common word (维护, 修复, 更新), not a name

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from assistant.cultivation.catalogue import DraftingCatalogue, load_catalogue
-from assistant.cultivation.claims import Evidence, enforce_claims, place_names
+from assistant.cultivation.claims import FUNCTION_CHARS, Evidence, enforce_claims, place_names
 from assistant.cultivation.enrich import reply_summary
 from assistant.cultivation.frame import (
     affected_group,
@@ -74,7 +74,6 @@ _LOCATIVE = re.compile(
     rf"^(?!出台|制定|建立|规定|实行|推行|加强|规范|开展|设立|根据|按照|通过)(?P<loc>(?:(?![的在对把将给为])[\u4e00-\u9fff]){{2,10}}?(?:后|前|内|里|旁|周边|附近|门口|出口|沿线|期间|时段|站|广场|小区|公园|学校|医院|村|社区|"
     rf"路口|路段|市场))(?P<rest>[{_VERB_START}][\u4e00-\u9fff].*)$"
 )
-_FUNCTION = re.compile(r"[的了和或与及在是有为把被对向从到于着过就都也还又再将其该这那个些各每等]")
 _PREAMBLE = re.compile(
     r"^(?:也|又)?不(?:只|光|止)?是(?:我们|我家|我)(?:一个|一家|这一?个)?[\u4e00-\u9fff]{1,4}$|"  # 也不是我们一个小区
     r"^(?:这件事|此事)?(?:我|其)?就?不(?:追究|计较)了?$|^(?:其实)?(?:这)?(?:也)?不是(?:我们|我|司机|骑手)的(?:问题|责任|错)$|"
@@ -835,7 +834,7 @@ class OfflineDrafter:
         short = re.match(r"^在(出口|门口|路口|站内|站台|车厢|园内|周边|附近)", topic)
         if short:
             m = re.search(rf"([\u4e00-\u9fff]{{2,5}}?(?:站|校|学校|区|园|场|院|村|桥|路|楼)){short.group(1)}", text)
-            if m and not _FUNCTION.search(m.group(1)):
+            if m and not FUNCTION_CHARS.search(m.group(1)):
                 return "在" + m.group(1) + topic[1:]
             return topic
         if topic.startswith(("在", "将", "把", "对", "加大对")):
