@@ -100,6 +100,19 @@ class SemanticHead:
         """Decision values of one vector (``classes``) or of a matrix of vectors (``n × classes``)."""
         return vectors @ self.coef.T + self.intercept
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The head as the ``sem_*`` arrays of a model file."""
+        return {"sem_coef": self.coef.astype(np.float16), "sem_intercept": self.intercept.astype(np.float64),
+                "sem_params": np.asarray([self.weight, self.temperature])}
+
+    @classmethod
+    def from_arrays(cls, doc: Any) -> SemanticHead | None:
+        """The head stored in a model file's ``sem_*`` arrays, or None when the file has none."""
+        if "sem_coef" not in doc.files:
+            return None
+        weight, temp = (float(x) for x in doc["sem_params"])
+        return cls(doc["sem_coef"].astype(np.float32), doc["sem_intercept"].astype(np.float64), weight, temp)
+
 
 @dataclass
 class DomainModel:
@@ -203,12 +216,7 @@ class DomainModel:
             "info": np.asarray(repr(sorted(self.info.items()))),
         }
         if self.semantic is not None:
-            sem = self.semantic
-            arrays.update({
-                "sem_coef": sem.coef.astype(np.float16),
-                "sem_intercept": sem.intercept.astype(np.float64),
-                "sem_params": np.asarray([sem.weight, sem.temperature]),
-            })
+            arrays.update(self.semantic.arrays())
         if self.level2 is not None:
             l2 = self.level2
             arrays.update({
@@ -240,11 +248,7 @@ class DomainModel:
                         temperature=temp,
                         threshold=threshold,
                     )
-                semantic = None
-                if "sem_coef" in doc.files:
-                    weight, temp = (float(x) for x in doc["sem_params"])
-                    semantic = SemanticHead(doc["sem_coef"].astype(np.float32),
-                                            doc["sem_intercept"].astype(np.float64), weight, temp)
+                semantic = SemanticHead.from_arrays(doc)
                 return cls(
                     vocab=vocab,
                     idf=doc["idf"].astype(np.float64),

@@ -81,9 +81,7 @@ class UnitModel:
             "vocab_digest": np.asarray(self.vocab_digest), "info": np.asarray(repr(sorted(self.info.items()))),
         }
         if self.semantic is not None:
-            arrays.update({"sem_coef": self.semantic.coef.astype(np.float16),
-                           "sem_intercept": self.semantic.intercept.astype(np.float64),
-                           "sem_params": np.asarray([self.semantic.weight, self.semantic.temperature])})
+            arrays.update(self.semantic.arrays())
         np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
@@ -93,11 +91,7 @@ class UnitModel:
             with np.load(path, allow_pickle=False) as doc:
                 if str(doc["format"]) != MODEL_FORMAT:
                     raise ValueError(f"unknown model format {doc['format']!r}")
-                semantic = None
-                if "sem_coef" in doc.files:
-                    weight, temp = (float(x) for x in doc["sem_params"])
-                    semantic = SemanticHead(doc["sem_coef"].astype(np.float32),
-                                            doc["sem_intercept"].astype(np.float64), weight, temp)
+                semantic = SemanticHead.from_arrays(doc)
                 return cls(
                     classes=tuple(str(c) for c in doc["classes"].tolist()),
                     cols=doc["cols"].astype(np.int64), coef=doc["coef"].astype(np.float32),
